@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Resolving the kernel layout: every question about this kernel's
+ * structures is answered once here, from the fact table, into plain
+ * integers.  Features are detected, never inferred from a version.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+static int64_t off(struct mms_dump *d, const char *t, const char *m)
+{
+	return mms_facts_offset(d->facts, t, m);
+}
+
+static int64_t len(struct mms_dump *d, const char *t, const char *m)
+{
+	char key[256];
+	snprintf(key, sizeof(key), "%s.%s", t, m);
+	return mms_facts_length(d->facts, key);
+}
+
+/* A symbol's run-time address: VMCOREINFO's value when it has one, else
+ * the ELF symtab's link-time address moved by the KASLR slide. */
+static uint64_t sym(struct mms_dump *d, const char *name)
+{
+	char key[256];
+	snprintf(key, sizeof(key), "ELFSYM(%s)", name);
+	uint64_t v;
+	if (mms_facts_hex(d->facts, key, &v) && v)
+		return v >= MMS_X86_START_KERNEL_MAP
+			       ? v + (uint64_t)(d->k.kernel_offset > 0
+							? d->k.kernel_offset : 0)
+			       : v;
+	return mms_facts_symbol(d->vmcoreinfo, name);
+}
+
+static uint64_t percpu_sym(struct mms_dump *d, const char *name)
+{
+	char key[256];
+	snprintf(key, sizeof(key), "PERCPU(%s)", name);
+	uint64_t v;
+	if (mms_facts_hex(d->facts, key, &v))
+		return v;
+	return sym(d, name);
+}
+
+static int64_t number(struct mms_dump *d, const char *name)
+{
+	char key[256];
+	snprintf(key, sizeof(key), "NUMBER(%s)", name);
+	int64_t v;
+	return mms_facts_num(d->facts, key, &v) ? v : -1;
+}
+
+static int64_t symsize(struct mms_dump *d, const char *name)
+{
+	char key[256];
+	snprintf(key, sizeof(key), "SYMSIZE(%s)", name);
+	int64_t v;
+	return mms_facts_num(d->facts, key, &v) ? v : -1;
+}
+
+static uint64_t read_var(struct mms_dump *d, uint64_t addr)
+{
+	uint64_t v = 0;
+	if (addr)
+		mms_error_free(mms_read_u64(d, addr, &v));
+	return v;
+}
+
+static void resolve_page(struct mms_dump *d)
+{
+	struct mms_kernel *k = &d->k;
+	k->page_sz = mms_facts_size(d->facts, "page");
+	k->page_flags = off(d, "page", "flags");
+	k->page_lru = off(d, "page", "lru");
+	if (k->page_lru < 0)   /* 6.0+ also names it buddy_list */
+		k->page_lru = off(d, "page", "buddy_list");
+	k->page_private = off(d, "page", "private");
+	k->page_mapcount = off(d, "page", "_mapcount");
+	k->page_type = off(d, "page", "page_type");
+	k->page_compound_head = off(d, "page", "compound_head");
+	k->list_next = off(d, "list_head", "next");
+	k->list_prev = off(d, "list_head", "prev");
+	if (k->list_next < 0)
+		k->list_next = 0;
+	if (k->list_prev < 0)
+		k->list_prev = 8;
+
+	/* How a free page is marked, newest kernels first. */
+	int64_t v;
+	k->pg_buddy = -1;
+	k->has_buddy_mapcount_value =
+		mms_facts_num(d->facts, "NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE)", &v);
+	k->buddy_mapcount_value = k->has_buddy_mapcount_value ? v : 0;
+	int64_t pgty = number(d, "PGTY_buddy");
+	uint32_t inv = (uint32_t)~(uint32_t)k->buddy_mapcount_value;
+	if (pgty >= 0) {
+		/* 6.12 moved the page type to the top byte of page_type */
+		k->page_type_top_byte = true;
+		k->page_type_buddy = (uint32_t)pgty;
+	} else if (k->has_buddy_mapcount_value && inv && !(inv & 0xffffff)) {
+		k->page_type_top_byte = true;
+		k->page_type_buddy = inv >> 24;
+	} else if (k->has_buddy_mapcount_value && k->page_type >= 0 &&
+		   inv && !(inv & (inv - 1))) {
+		/* 4.18: a type is set by clearing its bit in page_type */
+		k->page_type_bits = true;
+		k->page_type_buddy = inv;
+	} else if (k->has_buddy_mapcount_value && inv && !(inv & (inv - 1)) &&
+		   k->buddy_mapcount_value != -128 &&
+		   k->buddy_mapcount_value != -2) {
+		k->page_type_bits = true;   /* VMCOREINFO alone, 4.18+ */
+		k->page_type_buddy = inv;
+	} else if ((v = number(d, "PG_buddy")) >= 0) {
+		k->pg_buddy = v;            /* 2.6.17-2.6.37 flag bit */
+	}
+	if ((k->page_type_top_byte || k->page_type_bits) && k->page_type < 0)
+		k->page_type = k->page_mapcount;
+}
+
+static void resolve_zone(struct mms_dump *d)
+{
+	struct mms_kernel *k = &d->k;
+	k->zone_sz = mms_facts_size(d->facts, "zone");
+	k->zone_watermark = off(d, "zone", "_watermark");
+	k->zone_watermark_len = len(d, "zone", "_watermark");
+	if (k->zone_watermark < 0) {   /* before 5.0: watermark[] */
+		k->zone_watermark = off(d, "zone", "watermark");
+		k->zone_watermark_len = len(d, "zone", "watermark");
+	}
+	k->zone_watermark_boost = off(d, "zone", "watermark_boost");
+	k->zone_lowmem_reserve = off(d, "zone", "lowmem_reserve");
+	k->zone_lowmem_reserve_len = len(d, "zone", "lowmem_reserve");
+	k->zone_pgdat = off(d, "zone", "zone_pgdat");
+	k->zone_pcp = off(d, "zone", "per_cpu_pageset");
+	k->zone_pzstats = off(d, "zone", "per_cpu_zonestats");
+	k->zone_start_pfn = off(d, "zone", "zone_start_pfn");
+	k->zone_managed = off(d, "zone", "managed_pages");
+	k->zone_spanned = off(d, "zone", "spanned_pages");
+	k->zone_present = off(d, "zone", "present_pages");
+	k->zone_cma = off(d, "zone", "cma_pages");
+	k->zone_name = off(d, "zone", "name");
+	k->zone_free_area = off(d, "zone", "free_area");
+	k->zone_free_area_len = len(d, "zone", "free_area");
+	if (k->zone_free_area_len < 0)
+		k->zone_free_area_len = mms_facts_length(d->facts,
+							 "zone.free_area");
+	k->zone_vm_stat = off(d, "zone", "vm_stat");
+	k->zone_vm_numa_event = off(d, "zone", "vm_numa_event");
+
+	k->free_area_sz = mms_facts_size(d->facts, "free_area");
+	k->free_area_free_list = off(d, "free_area", "free_list");
+	k->free_area_nr_free = off(d, "free_area", "nr_free");
+	/* before 2.6.24 free_area had one list, not one per migratetype */
+	k->nr_migratetypes = len(d, "free_area", "free_list");
+	if (k->nr_migratetypes < 0)
+		k->nr_migratetypes = mms_facts_length(d->facts,
+						      "free_area.free_list");
+	if (k->nr_migratetypes < 0)
+		k->nr_migratetypes = 1;
+
+	k->pgdat_sz = mms_facts_size(d->facts, "pglist_data");
+	k->pgdat_node_zones = off(d, "pglist_data", "node_zones");
+	k->pgdat_nr_zones = off(d, "pglist_data", "nr_zones");
+	k->pgdat_start_pfn = off(d, "pglist_data", "node_start_pfn");
+	k->pgdat_present = off(d, "pglist_data", "node_present_pages");
+	k->pgdat_spanned = off(d, "pglist_data", "node_spanned_pages");
+	k->pgdat_node_id = off(d, "pglist_data", "node_id");
+	k->pgdat_vm_stat = off(d, "pglist_data", "vm_stat");
+	k->pgdat_kswapd_failures = off(d, "pglist_data", "kswapd_failures");
+	k->pgdat_node_mem_map = off(d, "pglist_data", "node_mem_map");
+	k->max_nr_zones = len(d, "pglist_data", "node_zones");
+	if (k->max_nr_zones < 0 && k->zone_sz > 0 && k->pgdat_node_zones >= 0) {
+		/* VMCOREINFO alone: node_zones is followed by node_zonelists */
+		int64_t next = off(d, "pglist_data", "node_zonelists");
+		if (next > k->pgdat_node_zones)
+			k->max_nr_zones = (next - k->pgdat_node_zones) / k->zone_sz;
+	}
+	if (k->max_nr_zones < 0)
+		k->max_nr_zones = number(d, "__MAX_NR_ZONES");
+
+	k->pcp_count = off(d, "per_cpu_pages", "count");
+	k->pcp_high = off(d, "per_cpu_pages", "high");
+	k->pcp_batch = off(d, "per_cpu_pages", "batch");
+	k->pcp_high_min = off(d, "per_cpu_pages", "high_min");
+	k->pcp_high_max = off(d, "per_cpu_pages", "high_max");
+	k->pzstats_threshold = off(d, "per_cpu_zonestat", "stat_threshold");
+	k->pzstats_numa_event = off(d, "per_cpu_zonestat", "vm_numa_event");
+	k->pcp_old_threshold = off(d, "per_cpu_pageset", "stat_threshold");
+}
+
+static void resolve_counters(struct mms_dump *d)
+{
+	struct mms_kernel *k = &d->k;
+	k->nr_zone_stat = number(d, "NR_VM_ZONE_STAT_ITEMS");
+	k->nr_numa_stat = number(d, "NR_VM_NUMA_EVENT_ITEMS");
+	if (k->nr_numa_stat < 0)
+		k->nr_numa_stat = number(d, "NR_VM_NUMA_STAT_ITEMS");
+	if (k->nr_numa_stat < 0 || k->zone_vm_numa_event < 0)
+		k->nr_numa_stat = 0;
+	k->nr_node_stat = number(d, "NR_VM_NODE_STAT_ITEMS");
+	k->nr_writeback_stat = number(d, "NR_VM_STAT_ITEMS");
+	if (k->nr_writeback_stat < 0)
+		k->nr_writeback_stat = number(d, "NR_VM_WRITEBACK_STAT_ITEMS");
+	k->nr_event = number(d, "NR_VM_EVENT_ITEMS");
+	k->vm_event_state_event = off(d, "vm_event_state", "event");
+	if (k->vm_event_state_event < 0)
+		k->vm_event_state_event = 0;
+	k->nr_free_pages_item = number(d, "NR_FREE_PAGES");
+	/* x86-64: pageblock_order is HPAGE_PMD_ORDER (21 - 12), a macro that
+	 * no type info carries */
+	k->pageblock_order = number(d, "pageblock_order");
+	if (k->pageblock_order < 0)
+		k->pageblock_order = 21 - k->page_shift;
+	k->pageblock_bits = number(d, "NR_PAGEBLOCK_BITS");
+	if (k->pageblock_bits < 0)
+		k->pageblock_bits = 4;
+}
+
+static void resolve_symbols(struct mms_dump *d)
+{
+	struct mms_kernel *k = &d->k;
+	k->sym_node_data = sym(d, "node_data");
+	k->sym_contig_page_data = sym(d, "contig_page_data");
+	k->sym_mem_map = sym(d, "mem_map");
+	k->sym_per_cpu_offset = sym(d, "__per_cpu_offset");
+	k->sym_cpu_online_mask = sym(d, "__cpu_online_mask");
+	if (!k->sym_cpu_online_mask)
+		k->sym_cpu_online_mask = sym(d, "cpu_online_mask");
+	k->sym_vm_event_states = percpu_sym(d, "vm_event_states");
+	k->sym_vm_zone_stat = sym(d, "vm_zone_stat");
+	k->sym_vm_node_stat = sym(d, "vm_node_stat");
+	k->sym_vm_numa_event = sym(d, "vm_numa_event");
+	k->sym_vmstat_text = sym(d, "vmstat_text");
+	k->sym_migratetype_names = sym(d, "migratetype_names");
+	k->sym_node_online_map = sym(d, "node_online_map");
+	k->sym_node_states = sym(d, "node_states");
+	k->sym_nr_cpu_ids = sym(d, "nr_cpu_ids");
+	k->sym_init_top_pgt = sym(d, "init_top_pgt");
+	k->sym_mem_section_vmci = mms_facts_symbol(d->vmcoreinfo, "mem_section");
+	k->node_data_len = mms_facts_length(d->facts, "node_data");
+	if (k->node_data_len < 0 && symsize(d, "node_data") > 0)
+		k->node_data_len = symsize(d, "node_data") / 8;
+	k->migratetype_names_len = symsize(d, "migratetype_names") / 8;
+	k->vmstat_text_len = symsize(d, "vmstat_text") / 8;
+	k->nr_cpu_ids = -1;
+	if (k->sym_nr_cpu_ids) {
+		uint32_t n;
+		mms_error *err = mms_read_u32(d, k->sym_nr_cpu_ids, &n);
+		if (!err)
+			k->nr_cpu_ids = n;
+		mms_error_free(err);
+	}
+	/* direct map and vmemmap bases are randomised on x86-64 (4.9+) */
+	k->page_offset_base = read_var(d, sym(d, "page_offset_base"));
+	k->vmalloc_base = read_var(d, sym(d, "vmalloc_base"));
+	k->vmemmap_base = read_var(d, sym(d, "vmemmap_base"));
+	int64_t l5 = number(d, "pgtable_l5_enabled");
+	k->pgtable_levels = l5 == 1 ? 5 : 4;
+}
+
+mms_error *mms_kernel_resolve(struct mms_dump *d)
+{
+	struct mms_kernel *k = &d->k;
+	int64_t v;
+	k->kernel_offset = 0;
+	uint64_t ko;
+	if (mms_facts_hex(d->vmcoreinfo, "KERNELOFFSET", &ko))
+		k->kernel_offset = (int64_t)ko;
+	k->phys_base = mms_facts_num(d->vmcoreinfo, "NUMBER(phys_base)", &v)
+			       ? v : -1;
+	if (k->phys_base < 0 && mms_facts_get(d->facts, "ELFSYM(phys_base)"))
+		k->phys_base = -1;   /* read below through libaddrxlat */
+	resolve_page(d);
+	resolve_zone(d);
+	resolve_counters(d);
+	resolve_symbols(d);
+	if (k->page_sz <= 0 || k->page_flags < 0)
+		return mms_err(MMS_ERR_NOTFOUND, "%s: the type info has no "
+			       "layout of struct page (SIZE(page), "
+			       "OFFSET(page.flags))", d->path);
+	if (k->zone_sz <= 0 || k->pgdat_node_zones < 0 ||
+	    k->zone_free_area < 0)
+		return mms_err(MMS_ERR_NOTFOUND, "%s: the type info has no "
+			       "layout of struct zone / pglist_data", d->path);
+	if (k->max_nr_zones <= 0 || k->max_nr_zones > MMS_MAX_ZONES)
+		return mms_err(MMS_ERR_NOTFOUND, "%s: cannot tell the number "
+			       "of zones per node (LENGTH(pglist_data.node_"
+			       "zones))", d->path);
+	if (k->zone_free_area_len <= 0 || k->zone_free_area_len > MMS_MAX_ORDERS)
+		return mms_err(MMS_ERR_NOTFOUND, "%s: bad or missing "
+			       "LENGTH(zone.free_area) (%lld)", d->path,
+			       (long long)k->zone_free_area_len);
+	if (k->nr_migratetypes > MMS_MAX_MIGRATETYPES)
+		return mms_err(MMS_ERR_UNSUPPORTED, "%s: %lld migratetypes "
+			       "(at most %d supported)", d->path,
+			       (long long)k->nr_migratetypes,
+			       MMS_MAX_MIGRATETYPES);
+	return NULL;
+}

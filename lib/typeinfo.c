@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Choosing the type-info provider: an explicit profile or vmlinux, else a
+ * cached profile for the dump's build-id, else a debug vmlinux found in the
+ * usual places (whose facts are then cached as a profile), else VMCOREINFO
+ * alone.  Every provider yields the same fact table.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define PROFILE_MAGIC "MMSCOPE-PROFILE=1"
+#define PROFILE_MAX_BYTES (16u << 20)
+
+static mms_error *read_file(const char *path, char **out, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return mms_err(MMS_ERR_IO, "%s: %s", path, strerror(errno));
+	char *buf = malloc(PROFILE_MAX_BYTES + 1);
+	if (!buf) {
+		fclose(f);
+		return mms_err_nomem();
+	}
+	size_t n = fread(buf, 1, PROFILE_MAX_BYTES + 1, f);
+	bool bad = ferror(f);
+	fclose(f);
+	if (bad || n > PROFILE_MAX_BYTES) {
+		free(buf);
+		return mms_err(MMS_ERR_FORMAT, "%s: %s", path,
+			       bad ? "read error" : "too large for a profile");
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return NULL;
+}
+
+static mms_error *load_profile(const char *path, struct mms_facts *out)
+{
+	char *text = NULL;
+	size_t len = 0;
+	mms_error *err = read_file(path, &text, &len);
+	if (err)
+		return err;
+	if (strncmp(text, "# ", 2) != 0 && strncmp(text, PROFILE_MAGIC,
+						   strlen(PROFILE_MAGIC)) != 0)
+		err = mms_err(MMS_ERR_FORMAT, "%s: not an mmscope type profile",
+			      path);
+	if (!err)
+		err = mms_facts_parse(out, text, len);
+	free(text);
+	if (!err && !mms_facts_get(out, "MMSCOPE-PROFILE"))
+		err = mms_err(MMS_ERR_FORMAT, "%s: not an mmscope type profile "
+			      "(no %s line)", path, PROFILE_MAGIC);
+	return err;
+}
+
+static mms_error *write_profile(const struct mms_facts *f, const char *path)
+{
+	char tmp[4096];
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >=
+	    sizeof(tmp))
+		return mms_err(MMS_ERR_INVALID, "%s: path too long", path);
+	FILE *out = fopen(tmp, "w");
+	if (!out)
+		return mms_err(MMS_ERR_IO, "%s: %s", tmp, strerror(errno));
+	fprintf(out, "# mmscope type profile: the facts mmscope takes from a "
+		     "kernel's DWARF\n%s\n", PROFILE_MAGIC);
+	const char *k, *v;
+	for (size_t i = 0; mms_facts_at(f, i, &k, &v); i++)
+		if (strcmp(k, "MMSCOPE-PROFILE") != 0)
+			fprintf(out, "%s=%s\n", k, v);
+	bool bad = ferror(out);
+	if (fclose(out) != 0 || bad) {
+		unlink(tmp);
+		return mms_err(MMS_ERR_IO, "%s: write failed", tmp);
+	}
+	if (rename(tmp, path) != 0) {
+		int e = errno;
+		unlink(tmp);
+		return mms_err(MMS_ERR_IO, "%s: %s", path, strerror(e));
+	}
+	return NULL;
+}
+
+mms_error *mms_profile_extract(const char *vmlinux, const char *out_path)
+{
+	struct mms_facts *f = mms_facts_new();
+	if (!f)
+		return mms_err_nomem();
+	mms_error *err = mms_dwarf_collect(vmlinux, f);
+	if (!err)
+		err = write_profile(f, out_path);
+	mms_facts_free(f);
+	return err;
+}
+
+static bool file_exists(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static void cache_dir(const struct mms_open_options *o, char *buf, size_t len)
+{
+	if (o && o->cache_dir) {
+		snprintf(buf, len, "%s", o->cache_dir);
+		return;
+	}
+	const char *x = getenv("XDG_CACHE_HOME");
+	const char *home = getenv("HOME");
+	if (x && *x)
+		snprintf(buf, len, "%s/mmscope", x);
+	else if (home && *home)
+		snprintf(buf, len, "%s/.cache/mmscope", home);
+	else
+		buf[0] = '\0';
+}
+
+static void mkdirs(char *path)
+{
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		mkdir(path, 0755);
+		*p = '/';
+	}
+	mkdir(path, 0755);
+}
+
+/* The dump's build-id, when VMCOREINFO has one. */
+static const char *dump_build_id(const struct mms_dump *d)
+{
+	const char *id = mms_facts_get(d->vmcoreinfo, "BUILD-ID");
+	return id && *id ? id : NULL;
+}
+
+static mms_error *check_build_id(struct mms_dump *d, const char *what,
+				 const char *have, bool force)
+{
+	const char *want = dump_build_id(d);
+	if (force || !want || !have)
+		return NULL;
+	if (strcasecmp(want, have) == 0)
+		return NULL;
+	return mms_err(MMS_ERR_MISMATCH, "%s has build-id %s but the dump %s "
+		       "has build-id %s: wrong kernel (use --force to accept)",
+		       what, have, d->path, want);
+}
+
+static mms_error *use_facts(struct mms_dump *d, struct mms_facts *f,
+			    enum mms_typeinfo_source src, const char *path)
+{
+	mms_error *err = mms_facts_merge(d->facts, f, true);
+	if (err)
+		return err;
+	d->source = src;
+	free(d->typeinfo_path);
+	d->typeinfo_path = strdup(path);
+	return d->typeinfo_path ? NULL : mms_err_nomem();
+}
+
+static mms_error *from_profile(struct mms_dump *d, const char *path, bool force)
+{
+	struct mms_facts *f = mms_facts_new();
+	if (!f)
+		return mms_err_nomem();
+	mms_error *err = load_profile(path, f);
+	if (!err)
+		err = check_build_id(d, path, mms_facts_get(f, "BUILD-ID"), force);
+	if (!err)
+		err = use_facts(d, f, MMS_TYPES_PROFILE, path);
+	mms_facts_free(f);
+	return err;
+}
+
+static mms_error *from_vmlinux(struct mms_dump *d, const char *path,
+			       const struct mms_open_options *o)
+{
+	bool force = o && o->force;
+	char id[128];
+	mms_error *err = mms_elf_build_id(path, id, sizeof(id));
+	if (err && !force)
+		return err;
+	const char *have = err ? NULL : id;
+	mms_error_free(err);
+	err = check_build_id(d, path, have, force);
+	if (err)
+		return err;
+	struct mms_facts *f = mms_facts_new();
+	if (!f)
+		return mms_err_nomem();
+	err = mms_dwarf_collect(path, f);
+	if (!err)
+		err = use_facts(d, f, MMS_TYPES_DWARF, path);
+	/* cache the facts so the next run needs no DWARF; a cache that
+	 * cannot be written costs only speed */
+	char dir[4096], file[4200];
+	cache_dir(o, dir, sizeof(dir));
+	if (!err && have && dir[0] && (!o || !o->no_auto || o->cache_dir)) {
+		strncat(dir, "/profiles", sizeof(dir) - strlen(dir) - 1);
+		mkdirs(dir);
+		snprintf(file, sizeof(file), "%s/%s.profile", dir, have);
+		mms_error_free(write_profile(f, file));
+	}
+	mms_facts_free(f);
+	return err;
+}
+
+static bool find_debug_vmlinux(const struct mms_dump *d, char *buf, size_t len)
+{
+	const char *rel = mms_facts_get(d->vmcoreinfo, "OSRELEASE");
+	const char *id = dump_build_id(d);
+	if (id && strlen(id) > 2) {
+		snprintf(buf, len, "/usr/lib/debug/.build-id/%.2s/%s.debug", id,
+			 id + 2);
+		if (file_exists(buf))
+			return true;
+	}
+	if (!rel)
+		return false;
+	snprintf(buf, len, "/usr/lib/debug/boot/vmlinux-%s", rel);
+	if (file_exists(buf))
+		return true;
+	snprintf(buf, len, "/usr/lib/debug/lib/modules/%s/vmlinux", rel);
+	return file_exists(buf);
+}
+
+mms_error *mms_types_find(struct mms_dump *d, const struct mms_open_options *o)
+{
+	d->source = MMS_TYPES_VMCOREINFO;
+	if (o && o->vmcoreinfo_only)
+		return NULL;
+	if (o && o->profile)
+		return from_profile(d, o->profile, o->force);
+	if (o && o->vmlinux)
+		return from_vmlinux(d, o->vmlinux, o);
+	if (o && o->no_auto)
+		return NULL;
+	char dir[4096], path[4200];
+	const char *id = dump_build_id(d);
+	cache_dir(o, dir, sizeof(dir));
+	if (id && dir[0]) {
+		snprintf(path, sizeof(path), "%s/profiles/%s.profile", dir, id);
+		if (file_exists(path))
+			return from_profile(d, path, false);
+	}
+	if (find_debug_vmlinux(d, path, sizeof(path)))
+		return from_vmlinux(d, path, o);
+	return NULL;
+}

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* What the library takes from DWARF (and so what a profile holds). */
+#include <string.h>
+
+#include "typewant.h"
+
+/* The first MMS_REQUIRED_STRUCTS are in every kernel we read. */
+const char *const mms_want_structs[] = {
+	"page", "zone", "pglist_data", "free_area", "list_head",
+	"per_cpu_pages",
+	/* optional: newer or config-dependent */
+	"mem_section", "mem_section_usage", "per_cpu_zonestat",
+	"per_cpu_nodestat", "per_cpu_pageset", "vm_event_state", "folio",
+	"mm_struct", "task_struct", "page_counter",
+};
+const size_t mms_nr_want_structs =
+	sizeof(mms_want_structs) / sizeof(mms_want_structs[0]);
+#define MMS_REQUIRED_STRUCTS 6
+
+const char *const mms_want_enums[] = {
+	"pageflags", "zone_type", "zone_stat_item", "node_stat_item",
+	"vm_event_item",
+	/* optional */
+	"migratetype", "numa_stat_item", "writeback_stat_item", "vm_stat_item",
+	"pagetype", "zone_watermarks", "pageblock_bits", "lru_list",
+};
+const size_t mms_nr_want_enums =
+	sizeof(mms_want_enums) / sizeof(mms_want_enums[0]);
+#define MMS_REQUIRED_ENUMS 5
+
+const char *const mms_want_symbols[] = {
+	"node_data", "contig_page_data", "mem_map", "max_mapnr", "mem_section",
+	"vmemmap_base", "page_offset_base", "vmalloc_base", "__per_cpu_offset",
+	"__cpu_online_mask", "cpu_online_mask", "__cpu_possible_mask",
+	"vm_event_states", "vm_zone_stat", "vm_node_stat", "vm_numa_event",
+	"vm_numa_stat", "vmstat_text", "migratetype_names", "zone_names",
+	"node_states", "node_online_map", "nr_cpu_ids", "init_top_pgt",
+	"init_level4_pgt", "init_task", "totalreserve_pages", "_stext",
+	"_text", "_end", "pageflag_names", "max_pfn", "high_memory",
+	"phys_base", "nr_online_nodes", "pgtable_l5_enabled",
+	"__pgtable_l5_enabled",
+};
+const size_t mms_nr_want_symbols =
+	sizeof(mms_want_symbols) / sizeof(mms_want_symbols[0]);
+
+bool mms_want_struct_required(size_t i)
+{
+	return i < MMS_REQUIRED_STRUCTS;
+}
+
+bool mms_want_enum_required(size_t i)
+{
+	return i < MMS_REQUIRED_ENUMS;
+}

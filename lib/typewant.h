@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The names every type-info provider is asked for. */
+#ifndef MMS_TYPEWANT_H
+#define MMS_TYPEWANT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+extern const char *const mms_want_structs[];
+extern const size_t mms_nr_want_structs;
+extern const char *const mms_want_enums[];
+extern const size_t mms_nr_want_enums;
+extern const char *const mms_want_symbols[];
+extern const size_t mms_nr_want_symbols;
+
+bool mms_want_struct_required(size_t i);
+bool mms_want_enum_required(size_t i);
+
+#endif
