@@ -146,6 +146,11 @@ unsigned mms_migratetype_count(const mms_dump *dump);
 const char *mms_migratetype_name(const mms_dump *dump, unsigned mt);
 unsigned mms_pageblock_order(const mms_dump *dump);
 
+/* Pageblocks of a zone per migratetype, as /proc/pagetypeinfo's "Number
+ * of blocks type" table counts them (counts has MMS_MAX_MIGRATETYPES). */
+mms_error *mms_zone_pageblocks(mms_dump *dump, unsigned node_idx,
+			       unsigned zone_idx, uint64_t *counts);
+
 /* ---- buddy free lists ------------------------------------------------ */
 
 enum mms_buddy_problem_kind {
@@ -191,6 +196,9 @@ enum mms_stat_kind {
 	MMS_STAT_NUMA,     /* enum numa_stat_item (NUMA events) */
 	MMS_STAT_NODE,     /* enum node_stat_item */
 	MMS_STAT_EVENT,    /* enum vm_event_item, summed over CPUs */
+	MMS_STAT_WRITEBACK,/* enum writeback_stat_item / vm_stat_item: the
+			      dirty thresholds (computed as the kernel does
+			      when /proc/vmstat is read) and memmap pages */
 };
 unsigned mms_stat_count(const mms_dump *dump, enum mms_stat_kind kind);
 /* The /proc name of counter i (e.g. "nr_free_pages"); NULL if unknown. */

@@ -20,9 +20,6 @@
 #include "internal.h"
 #include "typewant.h"
 
-/* After the required names are found, look this many CUs further for the
- * optional ones before giving up on them. */
-#define OPTIONAL_GRACE_CUS 64
 /* Anonymous members nest two deep in struct page; bound the recursion. */
 #define MAX_FLATTEN_DEPTH 8
 
@@ -353,15 +350,13 @@ static void scan_cu(struct dw *w, Dwarf_Die cu)
 	dealloc_die(w, die);
 }
 
-static bool all_found(const struct dw *w, bool required_only)
+static bool all_found(const struct dw *w)
 {
 	for (size_t i = 0; i < mms_nr_want_structs; i++)
-		if (!w->found_struct[i] &&
-		    (!required_only || mms_want_struct_required(i)))
+		if (!w->found_struct[i])
 			return false;
 	for (size_t i = 0; i < mms_nr_want_enums; i++)
-		if (!w->found_enum[i] &&
-		    (!required_only || mms_want_enum_required(i)))
+		if (!w->found_enum[i])
 			return false;
 	return true;
 }
@@ -382,7 +377,6 @@ static mms_error *scan_dwarf(int fd, const char *path, struct mms_facts *out)
 			       "%s: no usable DWARF: %s", path,
 			       rc == DW_DLV_ERROR ? dwarf_errmsg(e)
 						  : "no debug sections");
-	int grace = -1;
 	for (;;) {
 		Dwarf_Unsigned hlen, abbr, next_off;
 		Dwarf_Half ver, asz, lsz, esz, cutype;
@@ -396,18 +390,11 @@ static mms_error *scan_dwarf(int fd, const char *path, struct mms_facts *out)
 		Dwarf_Die cu = NULL;
 		if (dwarf_siblingof_b(w.dbg, NULL, 1, &cu, &e) != DW_DLV_OK)
 			continue;
-		if (grace != 0)
-			scan_cu(&w, cu);
+		scan_cu(&w, cu);
 		dealloc_die(&w, cu);
-		if (w.err)
-			break;
-		if (grace > 0)
-			grace--;
-		if (grace < 0 && all_found(&w, true))
-			grace = OPTIONAL_GRACE_CUS;
-		if (all_found(&w, false))
-			grace = 0;
-		if (grace == 0)
+		/* optional names missing from this kernel cost a full scan of
+		 * top-level DIEs (1.6 s for 6.1), once: the profile is cached */
+		if (w.err || all_found(&w))
 			break;
 	}
 #ifdef DW_DLC_READ

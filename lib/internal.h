@@ -116,8 +116,8 @@ struct mms_dump {
 	struct mms_zone_state *zones;  /* nr_nodes * max_nr_zones */
 	char **mt_names;
 	unsigned nr_mt_names;
-	char **stat_names[4];
-	unsigned nr_stat_names[4];
+	char **stat_names[5];
+	unsigned nr_stat_names[5];
 	unsigned *online_cpus;
 	unsigned nr_online_cpus;
 	uint64_t *cpu_offsets;         /* __per_cpu_offset[] of online cpus */
@@ -148,6 +148,9 @@ mms_error *mms_page_to_pfn(struct mms_dump *d, uint64_t page, uint64_t *pfn);
 mms_error *mms_memmodel_init(struct mms_dump *d);
 struct mms_memmodel;
 void mms_memmodel_free(struct mms_memmodel *mm);
+
+/* dirty.c */
+mms_error *mms_writeback_stat(mms_dump *d, unsigned i, int64_t *value);
 
 /* mm.c */
 mms_error *mms_mm_init(struct mms_dump *d);

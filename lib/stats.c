@@ -17,6 +17,7 @@ static const char *const kind_enum[] = {
 	[MMS_STAT_NUMA] = "numa_stat_item",
 	[MMS_STAT_NODE] = "node_stat_item",
 	[MMS_STAT_EVENT] = "vm_event_item",
+	[MMS_STAT_WRITEBACK] = "vm_stat_item",
 };
 
 unsigned mms_stat_count(const mms_dump *d, enum mms_stat_kind kind)
@@ -27,6 +28,7 @@ unsigned mms_stat_count(const mms_dump *d, enum mms_stat_kind kind)
 	case MMS_STAT_NUMA: n = d->k.nr_numa_stat; break;
 	case MMS_STAT_NODE: n = d->k.nr_node_stat; break;
 	case MMS_STAT_EVENT: n = d->k.nr_event; break;
+	case MMS_STAT_WRITEBACK: n = d->k.nr_writeback_stat; break;
 	}
 	return n > 0 && n < 4096 ? (unsigned)n : 0;
 }
@@ -37,6 +39,8 @@ static char *enum_name(const mms_dump *d, enum mms_stat_kind kind, unsigned i)
 	char key[64];
 	snprintf(key, sizeof(key), "ENUM(%s)", kind_enum[kind]);
 	const char *list = mms_facts_get(d->facts, key);
+	if (!list && kind == MMS_STAT_WRITEBACK)   /* its name before 6.11 */
+		list = mms_facts_get(d->facts, "ENUM(writeback_stat_item)");
 	char *best = NULL;
 	while (list && *list) {
 		const char *end = strchr(list, ',');
@@ -70,6 +74,9 @@ static unsigned text_base(const mms_dump *d, enum mms_stat_kind kind)
 	case MMS_STAT_NUMA: return (unsigned)k->nr_zone_stat;
 	case MMS_STAT_NODE:
 		return (unsigned)(k->nr_zone_stat + k->nr_numa_stat);
+	case MMS_STAT_WRITEBACK:
+		return (unsigned)(k->nr_zone_stat + k->nr_numa_stat +
+				  k->nr_node_stat);
 	case MMS_STAT_EVENT:
 		return (unsigned)(k->nr_zone_stat + k->nr_numa_stat +
 				  k->nr_node_stat +
@@ -302,6 +309,8 @@ mms_error *mms_stat_global(mms_dump *d, enum mms_stat_kind kind, unsigned i,
 		return err;
 	case MMS_STAT_EVENT:
 		return global_event(d, i, value);
+	case MMS_STAT_WRITEBACK:
+		return mms_writeback_stat(d, i, value);
 	}
 	return mms_err(MMS_ERR_NOTFOUND, "the global %s counters are unknown "
 		       "(no symbol): give a vmlinux or a profile",

@@ -38,7 +38,9 @@ const char *const mms_want_symbols[] = {
 	"init_level4_pgt", "init_task", "totalreserve_pages", "_stext",
 	"_text", "_end", "pageflag_names", "max_pfn", "high_memory",
 	"phys_base", "nr_online_nodes", "pgtable_l5_enabled",
-	"__pgtable_l5_enabled",
+	"__pgtable_l5_enabled", "vm_dirty_ratio", "dirty_background_ratio",
+	"vm_dirty_bytes", "dirty_background_bytes", "nr_memmap_pages",
+	"nr_memmap_boot_pages",
 };
 const size_t mms_nr_want_symbols =
 	sizeof(mms_want_symbols) / sizeof(mms_want_symbols[0]);
