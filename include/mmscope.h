@@ -133,6 +133,8 @@ struct mms_zone {
 	int64_t lowmem_reserve[MMS_MAX_ZONES];
 	unsigned nr_lowmem_reserve;
 	bool populated;
+	bool sizes_known;         /* start_pfn, present, managed: false with
+				     VMCOREINFO alone, which lacks them */
 	uint64_t nr_free[MMS_MAX_ORDERS]; /* free_area[order].nr_free */
 	unsigned nr_orders;
 };

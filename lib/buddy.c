@@ -104,8 +104,8 @@ static bool walk_list(struct walk *w, unsigned order, unsigned mt,
 			report(w->out, MMS_BUDDY_UNREADABLE, order, mt, page, pfn, 0);
 			return false;
 		}
-		if (pfn < w->z->start_pfn ||
-		    pfn + (1ULL << order) > w->z->start_pfn + w->z->spanned)
+		if (k->zone_start_pfn >= 0 && (pfn < w->z->start_pfn ||
+		    pfn + (1ULL << order) > w->z->start_pfn + w->z->spanned))
 			report(w->out, MMS_BUDDY_WRONG_ZONE, order, mt, page,
 			       w->z->start_pfn, pfn);
 		if (!mms_page_is_buddy(k, w->page))

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
+#include <sys/stat.h>
 #include <libelf.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,6 +178,39 @@ static mms_error *kdump_pagemap(struct mms_dump *d)
 	return NULL;
 }
 
+/* libkdumpfile 0.5.1 crashes (in kdump_free after the failed open) on a
+ * kdump file cut inside its headers or bitmaps: check their extent first. */
+static mms_error *check_diskdump_extent(int fd, const char *path)
+{
+	unsigned char h[448];
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return mms_err(MMS_ERR_IO, "%s: %s", path, strerror(errno));
+	ssize_t n = pread(fd, h, sizeof(h), 0);
+	if (n < 8 || (memcmp(h, "KDUMP   ", 8) && memcmp(h, "DISKDUMP", 8)))
+		return NULL;
+	if (n < (ssize_t)sizeof(h))
+		return mms_err(MMS_ERR_FORMAT, "%s: kdump file truncated inside "
+			       "its header (%lld bytes)", path, (long long)n);
+	int32_t block_size, sub_hdr, bitmap_blocks;
+	memcpy(&block_size, h + 428, 4);
+	memcpy(&sub_hdr, h + 432, 4);
+	memcpy(&bitmap_blocks, h + 436, 4);
+	if (block_size < 512 || block_size > (1 << 20) || sub_hdr < 0 ||
+	    bitmap_blocks < 0)
+		return mms_err(MMS_ERR_FORMAT, "%s: corrupt kdump header "
+			       "(block_size %d, sub_hdr_size %d, bitmap_blocks "
+			       "%d)", path, block_size, sub_hdr, bitmap_blocks);
+	uint64_t need = (uint64_t)block_size *
+			(1 + (uint64_t)sub_hdr + (uint64_t)bitmap_blocks);
+	if ((uint64_t)st.st_size < need)
+		return mms_err(MMS_ERR_FORMAT, "%s: kdump file truncated: its "
+			       "headers and bitmaps need %llu bytes, the file has "
+			       "%llu", path, (unsigned long long)need,
+			       (unsigned long long)st.st_size);
+	return NULL;
+}
+
 mms_error *mms_dump_open_file(struct mms_dump *d, const char *path)
 {
 	d->fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -191,17 +225,29 @@ mms_error *mms_dump_open_file(struct mms_dump *d, const char *path)
 		fd = d->flat_fd;
 		prefix = "flattened ";
 	}
+	mms_error *xerr = check_diskdump_extent(fd, path);
+	if (xerr)
+		return xerr;
 	d->kd = kdump_new();
 	if (!d->kd)
 		return mms_err_nomem();
-	kdump_attr_t attr = { .type = KDUMP_STRING };
+	/* read(2), never mmap(2): a truncated file would raise SIGBUS */
+	kdump_attr_t attr = { .type = KDUMP_NUMBER };
+	attr.val.number = KDUMP_MMAP_NEVER;
+	if (kdump_set_attr(d->kd, KDUMP_ATTR_FILE_MMAP_POLICY, &attr) != KDUMP_OK)
+		return kd_err(d, KDUMP_ERR_INVALID, "setting file.mmap_policy");
+	attr.type = KDUMP_STRING;
 	attr.val.string = "linux";
 	if (kdump_set_attr(d->kd, KDUMP_ATTR_OSTYPE, &attr) != KDUMP_OK)
 		return kd_err(d, KDUMP_ERR_INVALID, "setting addrxlat.ostype");
 	kdump_status st = kdump_open_fd(d->kd, fd);
-	if (st != KDUMP_OK)
+	if (st != KDUMP_OK) {
+		/* 0.5.1 may crash freeing a context whose open failed: leak
+		 * it rather than fall over (one small object per bad file) */
+		d->kd_open_failed = true;
 		return mms_err(MMS_ERR_FORMAT, "%s: not a dump mmscope can read: "
 			       "%s", path, kdump_get_err(d->kd));
+	}
 	const char *fmt = "unknown";
 	if (kdump_get_attr(d->kd, KDUMP_ATTR_FILE_FORMAT, &attr) == KDUMP_OK &&
 	    attr.type == KDUMP_STRING)

@@ -92,6 +92,7 @@ struct mms_dump {
 	char *path;
 	int fd, flat_fd;
 	kdump_ctx_t *kd;
+	bool kd_open_failed;
 	char format[64];
 	char arch[32];
 	struct mms_facts *vmcoreinfo;  /* the dump's own note */

@@ -161,6 +161,10 @@ static void resolve_zone(struct mms_dump *d)
 						      "free_area.free_list");
 	if (k->nr_migratetypes < 0)
 		k->nr_migratetypes = 1;
+	/* VMCOREINFO has no OFFSET(free_area.nr_free): it follows the lists */
+	if (k->free_area_nr_free < 0 && k->free_area_free_list >= 0 &&
+	    k->free_area_sz == k->free_area_free_list + k->nr_migratetypes * 16 + 8)
+		k->free_area_nr_free = k->free_area_sz - 8;
 
 	k->pgdat_sz = mms_facts_size(d->facts, "pglist_data");
 	k->pgdat_node_zones = off(d, "pglist_data", "node_zones");
@@ -286,6 +290,8 @@ mms_error *mms_kernel_resolve(struct mms_dump *d)
 	    k->zone_free_area < 0)
 		return mms_err(MMS_ERR_NOTFOUND, "%s: the type info has no "
 			       "layout of struct zone / pglist_data", d->path);
+	if (k->max_nr_zones < 0 && k->pgdat_nr_zones >= 0)
+		return NULL;   /* VMCOREINFO alone: taken from pgdat->nr_zones */
 	if (k->max_nr_zones <= 0 || k->max_nr_zones > MMS_MAX_ZONES)
 		return mms_err(MMS_ERR_NOTFOUND, "%s: cannot tell the number "
 			       "of zones per node (LENGTH(pglist_data.node_"

@@ -97,6 +97,11 @@ static mms_error *read_node(struct mms_dump *d, uint64_t pgdat,
 	return err;
 }
 
+/* VMCOREINFO carries no OFFSET(zone.name): x86-64's zone_type order */
+static const char *const x86_64_zone_names[] = {
+	"DMA", "DMA32", "Normal", "Movable", "Device",
+};
+
 static uint64_t field(const unsigned char *buf, int64_t off)
 {
 	return off >= 0 ? mms_get_u64(buf, off) : 0;
@@ -121,6 +126,8 @@ static mms_error *read_zone(struct mms_dump *d, struct mms_node *node,
 				    zi, node->nid);
 	}
 	z->start_pfn = field(buf, k->zone_start_pfn);
+	z->sizes_known = k->zone_start_pfn >= 0 && k->zone_present >= 0 &&
+			 k->zone_managed >= 0;
 	z->spanned = field(buf, k->zone_spanned);
 	z->present = field(buf, k->zone_present);
 	z->managed = field(buf, k->zone_managed);
@@ -145,8 +152,10 @@ static mms_error *read_zone(struct mms_dump *d, struct mms_node *node,
 		z->nr_free[o] = field(buf, k->zone_free_area + o * k->free_area_sz +
 				      k->free_area_nr_free);
 	/* populated_zone(): present_pages != 0 */
-	z->populated = z->present != 0;
+	z->populated = k->zone_present >= 0 ? z->present != 0 : z->spanned != 0;
 	free(buf);
+	if (k->zone_name < 0 && zi < MMS_ARRAY_SIZE(x86_64_zone_names))
+		snprintf(z->name, sizeof(z->name), "%s", x86_64_zone_names[zi]);
 	if (k->zone_name >= 0) {
 		char *name = NULL;
 		err = read_name(d, z->addr + (uint64_t)k->zone_name, &name);
@@ -221,6 +230,30 @@ static mms_error *read_mt_names(struct mms_dump *d)
 	return NULL;
 }
 
+/* With VMCOREINFO alone the zone count is unknown; pgdat->nr_zones (the
+ * highest populated zone + 1) bounds every zone /proc/buddyinfo shows. */
+static mms_error *zones_from_nr_zones(struct mms_dump *d)
+{
+	int64_t max = 0;
+	for (unsigned i = 0; i < d->nr_nodes; i++) {
+		uint32_t nr;
+		mms_error *err = mms_read_u32(d, d->nodes[i].pgdat +
+				(uint64_t)d->k.pgdat_nr_zones, &nr);
+		if (err)
+			return mms_err_wrap(err, "reading nr_zones of node %d",
+					    d->nodes[i].nid);
+		if (nr > max)
+			max = nr;
+	}
+	if (max <= 0 || max > MMS_MAX_ZONES)
+		return mms_err(MMS_ERR_CORRUPT, "%s: pgdat->nr_zones is %lld",
+			       d->path, (long long)max);
+	d->k.max_nr_zones = max;
+	for (unsigned i = 0; i < d->nr_nodes; i++)
+		d->nodes[i].nr_zones = (unsigned)max;
+	return NULL;
+}
+
 mms_error *mms_mm_init(struct mms_dump *d)
 {
 	uint64_t *pgdats = NULL;
@@ -228,9 +261,7 @@ mms_error *mms_mm_init(struct mms_dump *d)
 	mms_error *err = find_pgdats(d, &pgdats, &n);
 	if (!err) {
 		d->nodes = calloc(n, sizeof(*d->nodes));
-		d->zones = calloc((size_t)n * (size_t)d->k.max_nr_zones,
-				  sizeof(*d->zones));
-		if (!d->nodes || !d->zones)
+		if (!d->nodes)
 			err = mms_err_nomem();
 	}
 	for (unsigned i = 0; !err && i < n; i++) {
@@ -242,6 +273,14 @@ mms_error *mms_mm_init(struct mms_dump *d)
 			d->nr_nodes++;
 	}
 	free(pgdats);
+	if (!err && d->k.max_nr_zones < 0)
+		err = zones_from_nr_zones(d);
+	if (!err) {
+		d->zones = calloc((size_t)d->nr_nodes * (size_t)d->k.max_nr_zones,
+				  sizeof(*d->zones));
+		if (!d->zones)
+			err = mms_err_nomem();
+	}
 	for (unsigned i = 0; !err && i < d->nr_nodes; i++)
 		for (unsigned z = 0; !err && z < d->k.max_nr_zones; z++) {
 			struct mms_zone_state *zs =

@@ -36,6 +36,9 @@ mms_error *mms_open(const char *path, const struct mms_open_options *opts,
 	if (!err)
 		err = mms_memmodel_init(d);
 	if (err) {
+		/* every open error names the file */
+		if (strncmp(mms_error_message(err), path, strlen(path)) != 0)
+			err = mms_err_wrap(err, "%s", path);
 		mms_close(d);
 		return err;
 	}
@@ -49,7 +52,7 @@ void mms_close(mms_dump *d)
 		return;
 	if (d->pagemap)
 		kdump_bmp_decref(d->pagemap);
-	if (d->kd)
+	if (d->kd && !d->kd_open_failed)
 		kdump_free(d->kd);
 	if (d->fd >= 0)
 		close(d->fd);

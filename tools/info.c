@@ -50,10 +50,12 @@ static void info_json(struct tool *t, const struct mms_info *in)
 			}
 			json_begin_object(j, NULL);
 			json_str(j, "name", zone.name);
-			json_uint(j, "start_pfn", zone.start_pfn);
 			json_uint(j, "spanned", zone.spanned);
-			json_uint(j, "present", zone.present);
-			json_uint(j, "managed", zone.managed);
+			if (zone.sizes_known) {
+				json_uint(j, "start_pfn", zone.start_pfn);
+				json_uint(j, "present", zone.present);
+				json_uint(j, "managed", zone.managed);
+			}
 			json_uint(j, "free", zone.free);
 			json_end_object(j);
 		}
@@ -114,6 +116,13 @@ int cmd_info(struct tool *t)
 			err = mms_zone_get(t->dump, n, z, &zone);
 			if (err)
 				return tool_fail(err);
+			if (!zone.sizes_known) {
+				printf("  zone %-8s spanned %-8" PRIu64 " free %"
+				       PRIu64 " (start_pfn, present, managed: "
+				       "not in VMCOREINFO)\n", zone.name,
+				       zone.spanned, zone.free);
+				continue;
+			}
 			printf("  zone %-8s start_pfn %-8" PRIu64 " spanned %-8"
 			       PRIu64 " present %-8" PRIu64 " managed %-8" PRIu64
 			       " free %" PRIu64 "\n", zone.name, zone.start_pfn,

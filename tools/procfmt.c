@@ -250,6 +250,22 @@ int cmd_pagetypeinfo(struct tool *t)
 
 /* ---- zoneinfo -------------------------------------------------------- */
 
+/*
+ * Two lines of /proc/zoneinfo follow the kernel release, not its types:
+ * WMARK_PROMO exists in 6.1 but its "promo" line is printed by 6.12 and
+ * not by 6.1; the high_min/high_max fields exist in 6.12's per_cpu_pages
+ * but are printed (with wider labels) only by later kernels.  The
+ * thresholds below are the releases checked against real captures.
+ */
+static unsigned release_code(struct tool *t)
+{
+	const char *rel = mms_vmcoreinfo_get(t->dump, "OSRELEASE");
+	unsigned major = 0, minor = 0;
+	if (rel)
+		sscanf(rel, "%u.%u", &major, &minor);
+	return major * 256 + minor;
+}
+
 static bool first_populated(struct tool *t, unsigned n, unsigned zi)
 {
 	for (unsigned z = 0; z < mms_zone_count(t->dump); z++) {
@@ -335,7 +351,7 @@ static int zoneinfo_zone(struct tool *t, unsigned n, const struct mms_zone *z,
 		printf("\n        min      %" PRIu64, z->watermark[0]);
 		printf("\n        low      %" PRIu64, z->watermark[1]);
 		printf("\n        high     %" PRIu64, z->watermark[2]);
-		if (z->nr_watermarks > 3)
+		if (z->nr_watermarks > 3 && release_code(t) >= 6 * 256 + 12)
 			printf("\n        promo    %" PRIu64, z->watermark[3]);
 		printf("\n        spanned  %" PRIu64, z->spanned);
 		printf("\n        present  %" PRIu64, z->present);
@@ -381,7 +397,7 @@ static int zoneinfo_zone(struct tool *t, unsigned n, const struct mms_zone *z,
 			}
 			printf("\n    cpu: %u", p.cpu);
 			/* 6.7 added high_min/high_max and widened the labels */
-			if (p.has_high_minmax)
+			if (p.has_high_minmax && release_code(t) >= 6 * 256 + 13)
 				printf("\n              count:    %d"
 				       "\n              high:     %d"
 				       "\n              batch:    %d"
@@ -415,6 +431,16 @@ static int zoneinfo_zone(struct tool *t, unsigned n, const struct mms_zone *z,
 
 int cmd_zoneinfo(struct tool *t)
 {
+	struct mms_zone z0;
+	mms_error *err = mms_zone_get(t->dump, 0, 0, &z0);
+	if (err)
+		return tool_fail(err);
+	if (!z0.sizes_known || !mms_stat_count(t->dump, MMS_STAT_ZONE)) {
+		fprintf(stderr, "mmscope: %s: zoneinfo needs the zone layout "
+			"and counter names, which VMCOREINFO does not carry: "
+			"give --vmlinux or --profile\n", t->path);
+		return 1;
+	}
 	if (t->json)
 		json_begin_array(&t->j, NULL);
 	int rc = each_zone(t, false, zoneinfo_zone, NULL);
@@ -435,6 +461,12 @@ int cmd_vmstat(struct tool *t)
 		MMS_STAT_EVENT,
 	};
 	bool has_unstable = false;
+	if (!mms_stat_count(t->dump, MMS_STAT_ZONE)) {
+		fprintf(stderr, "mmscope: %s: vmstat needs the kernel's counter "
+			"enums, which VMCOREINFO does not carry: give --vmlinux "
+			"or --profile\n", t->path);
+		return 1;
+	}
 	if (t->json)
 		json_begin_object(&t->j, NULL);
 	int rc = 0;
