@@ -60,10 +60,14 @@ static mms_error *elf_ranges(struct mms_dump *d, int fd)
 		/* /proc/kcore has no physical addresses for non-RAM loads */
 		if (ph.p_paddr == (GElf_Addr)-1 || ph.p_filesz == 0)
 			continue;
+		/* makedumpfile -E cuts trailing excluded pages off a segment
+		 * (p_filesz < p_memsz); by ELF's rule they read as zeros, which
+		 * is what the excluded zero pages were, and what crash shows */
 		if (ph.p_filesz < ph.p_memsz)
 			d->filtered = true;
 		d->ranges[d->nr_ranges].start = ph.p_paddr;
 		d->ranges[d->nr_ranges].end = ph.p_paddr + ph.p_filesz;
+		d->ranges[d->nr_ranges].zero_end = ph.p_paddr + ph.p_memsz;
 		d->nr_ranges++;
 		uint64_t end_pfn = (ph.p_paddr + ph.p_memsz + 4095) >> 12;
 		if (end_pfn > d->max_pfn)
@@ -75,30 +79,27 @@ out:
 	return err;
 }
 
-static bool elf_paddr_present(const struct mms_dump *d, uint64_t paddr)
+/* 1: in the file, 2: in a segment's zero-filled tail, 0: absent.
+ * Ranges may overlap (kernel text over RAM); few enough for a scan. */
+static int elf_paddr_state(const struct mms_dump *d, uint64_t paddr)
 {
-	size_t lo = 0, hi = d->nr_ranges;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (d->ranges[mid].end <= paddr)
-			lo = mid + 1;
-		else
-			hi = mid;
+	int state = 0;
+	for (size_t i = 0; i < d->nr_ranges; i++) {
+		const struct mms_range *r = &d->ranges[i];
+		if (r->start > paddr)
+			break;
+		if (paddr < r->end)
+			return 1;
+		if (paddr < r->zero_end)
+			state = 2;
 	}
-	/* overlapping ranges (kernel text over RAM) are sorted by start */
-	for (size_t i = lo; i < d->nr_ranges && d->ranges[i].start <= paddr; i++)
-		if (paddr < d->ranges[i].end)
-			return true;
-	for (size_t i = lo; i-- > 0;)
-		if (d->ranges[i].start <= paddr && paddr < d->ranges[i].end)
-			return true;
-	return false;
+	return state;
 }
 
 bool mms_pfn_in_dump(mms_dump *d, uint64_t pfn)
 {
 	if (d->elf)
-		return elf_paddr_present(d, pfn << d->k.page_shift);
+		return elf_paddr_state(d, pfn << d->k.page_shift) != 0;
 	if (!d->pagemap)
 		return true;
 	const uint64_t span = sizeof(d->bmp_cache) * 8;
@@ -285,6 +286,13 @@ mms_error *mms_read_phys(mms_dump *d, uint64_t paddr, void *buf, size_t len)
 			return mms_err(MMS_ERR_NODATA, "cannot read physical "
 				       "address 0x%llx: page not in the dump",
 				       (unsigned long long)paddr);
+		if (d->elf && elf_paddr_state(d, paddr) == 2) {
+			memset(out, 0, n);
+			out += n;
+			paddr += n;
+			len -= n;
+			continue;
+		}
 		size_t got = n;
 		kdump_status st = kdump_read(d->kd, KDUMP_KPHYSADDR, paddr, out,
 					     &got);

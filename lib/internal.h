@@ -80,7 +80,8 @@ struct mms_kernel {
 struct mms_memmodel;
 
 struct mms_range {
-	uint64_t start, end;   /* [start, end) in bytes, physical */
+	uint64_t start, end;   /* [start, end) in bytes, physical, in the file */
+	uint64_t zero_end;     /* [end, zero_end): p_memsz past p_filesz */
 };
 
 struct mms_zone_state {
