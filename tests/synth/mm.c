@@ -600,7 +600,7 @@ static bool fill_block(struct fill *f, uint64_t pfn, int order, bool forbid)
 			return true;
 		}
 		if (s->def->compound_pages && order == 9 &&
-		    mt == f->mt_movable && rndf(s) < 0.25) {
+		    mt == f->mt_movable && rndf(s) < 0.6) {
 			make_compound(f, pfn, order, PK_THP_HEAD);
 			return false;
 		}

@@ -78,6 +78,9 @@ def check_answers(a):
             check(not p["buddy"], "page %d marked buddy" % p["pfn"])
     for k in ("buddy_head", "buddy_tail", "pcp", "anon", "file", "memblock"):
         check(k in kinds, "no %s page in the sample" % k)
+    if a["layout"].startswith("pagetype-"):
+        for k in ("thp_head", "slab_compound_head", "compound_tail"):
+            check(k in kinds, "no %s page in the sample" % k)
     if c is not None:
         check(c["addr"].startswith("0x"), "corruption addr")
 
