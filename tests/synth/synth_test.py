@@ -110,6 +110,7 @@ def check_dwarf(a, vmlinux):
         page_offset_base vmemmap_base vmalloc_base __per_cpu_offset
         __cpu_online_mask nr_cpu_ids vm_event_states vm_zone_stat
         vm_node_stat vmstat_text zone_names node_states init_top_pgt
+        init_uts_ns uts_namespace _totalram_pages
         NR_FREE_PAGES PG_lru PG_head PG_reserved N_ONLINE
         ZONE_DMA ZONE_DMA32 ZONE_NORMAL""".split()
     if a["migratetypes"]:
@@ -121,7 +122,7 @@ def check_dwarf(a, vmlinux):
     if a["model"].startswith("sparsemem"):
         want.append("mem_section")
     if a["buddy_encoding"] in ("page_type", "page_type_top_byte"):
-        want.append("page_type")
+        want += ["page_type", "pageflag_names", "trace_print_flags"]
     if a["buddy_encoding"] == "page_type_top_byte":
         want += ["pagetype", "PGTY_buddy", "PGTY_slab", "buddy_list"]
     elif a["buddy_encoding"] == "pg_buddy":
@@ -132,7 +133,35 @@ def check_dwarf(a, vmlinux):
         check(n in names, "vmlinux DWARF lacks %s" % n)
 
 
+def cli(synth, out):
+    """The generator's own command line: list, one layout, errors."""
+    r = subprocess.run([synth, "--list"], capture_output=True, text=True)
+    check(r.returncode == 0 and "pagetype-6.12" in r.stdout, "--list")
+    r = subprocess.run([synth, "--layout", "pagetype-6.12", "--out", out])
+    check(r.returncode == 0, "mms-synth --layout pagetype-6.12")
+    for f in ("vmcore.elf", "vmcore.zlib.kdump", "vmcore.lzo.kdump",
+              "vmcore.snappy.kdump", "vmcore.zstd.kdump",
+              "vmcore.filtered.kdump", "vmlinux", "vmcoreinfo.txt"):
+        with open(out + "/" + f, "rb") as fh:
+            head = fh.read(8)
+        if f.startswith("vmcore.") and f.endswith(".kdump"):
+            check(head == b"KDUMP   ", f + " signature")
+        elif f in ("vmcore.elf", "vmlinux"):
+            check(head[:4] == b"\x7fELF", f + " is not ELF")
+    with open(out + "/answers.json") as fh:
+        check(json.load(fh)["layout"] == "pagetype-6.12", "answers.json")
+    r = subprocess.run([synth, "--layout", "no-such", "--out", out],
+                       capture_output=True, text=True)
+    check(r.returncode != 0 and "unknown layout" in r.stderr, "unknown layout")
+    r = subprocess.run([synth], capture_output=True)
+    check(r.returncode == 2, "usage error")
+    print("cli: %d failed" % len(failures))
+    sys.exit(1 if failures else 0)
+
+
 def main():
+    if sys.argv[1] == "--cli":
+        cli(sys.argv[2], sys.argv[3])
     check_bin, layout, out = sys.argv[1:4]
     r = subprocess.run([check_bin, "--layout", layout, "--out", out])
     check(r.returncode == 0, "synth-check failed")

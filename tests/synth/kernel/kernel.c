@@ -51,6 +51,36 @@ struct uts_namespace init_uts_ns = {
 	},
 };
 
+#if SYNTH_ERA >= 419
+/* mm/debug.c: names of the page flags, as %pGp prints them */
+#define FLAG(f, n) { 1UL << PG_##f, n }
+const struct trace_print_flags pageflag_names[] = {
+	FLAG(locked, "locked"), FLAG(writeback, "writeback"),
+	FLAG(referenced, "referenced"), FLAG(uptodate, "uptodate"),
+	FLAG(dirty, "dirty"), FLAG(lru, "lru"), FLAG(active, "active"),
+#if SYNTH_ERA >= 601
+	FLAG(workingset, "workingset"),
+#endif
+	FLAG(waiters, "waiters"),
+#if SYNTH_ERA < 612
+	FLAG(error, "error"), FLAG(slab, "slab"),
+#endif
+	FLAG(owner_priv_1, "owner_priv_1"), FLAG(arch_1, "arch_1"),
+	FLAG(reserved, "reserved"), FLAG(private, "private"),
+	FLAG(private_2, "private_2"), FLAG(head, "head"),
+#if SYNTH_ERA < 612
+	FLAG(mappedtodisk, "mappedtodisk"),
+#else
+	FLAG(owner_2, "owner_2"),
+#endif
+	FLAG(reclaim, "reclaim"), FLAG(swapbacked, "swapbacked"),
+	FLAG(unevictable, "unevictable"), FLAG(mlocked, "mlocked"),
+	FLAG(uncached, "uncached"), FLAG(hwpoison, "hwpoison"),
+	FLAG(young, "young"), FLAG(idle, "idle"),
+	{ 0, 0 }
+};
+#endif
+
 unsigned long page_offset_base;
 unsigned long vmalloc_base;
 unsigned long vmemmap_base;
