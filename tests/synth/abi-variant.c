@@ -122,7 +122,7 @@ static const struct synth_num nums[] = {
 	{ "NUMBER(PG_table)", PG_table },
 #elif SYNTH_BUDDY == SYNTH_BUDDY_TOP_BYTE
 	NUM(PGTY_buddy), NUM(PGTY_offline), NUM(PGTY_table), NUM(PGTY_slab),
-	NUM(PGTY_hugetlb),
+	NUM(PGTY_hugetlb), NUM(PGTY_zsmalloc),
 #endif
 };
 

@@ -23,7 +23,7 @@ static const char *const kind_names[PK_NKINDS] = {
 	[PK_FILE_DIRTY] = "file_dirty", [PK_SLAB] = "slab",
 	[PK_SLAB_RECL] = "slab_reclaimable", [PK_KERNEL] = "kernel",
 	[PK_THP_HEAD] = "thp_head", [PK_SLAB_HEAD] = "slab_compound_head",
-	[PK_COMPOUND_TAIL] = "compound_tail",
+	[PK_COMPOUND_TAIL] = "compound_tail", [PK_ZSMALLOC] = "zsmalloc",
 };
 
 const char *page_kind_name(int kind)
@@ -553,6 +553,8 @@ static void alloc_single(struct fill *f, uint64_t pfn, int mt)
 			PK_FILE_ACTIVE, PK_SLAB, PK_KERNEL };
 		static const double w[] = { .25, .15, .25, .15, .1, .1 };
 		kind = pick(s, k, w, 6);
+	} else if (mt == f->mt_movable && A->era >= 612 && rndf(s) < 0.05) {
+		kind = PK_ZSMALLOC;
 	} else if (mt == f->mt_movable) {
 		static const int k[] = { PK_ANON, PK_ANON_ACTIVE, PK_FILE,
 			PK_FILE_ACTIVE, PK_FILE_DIRTY, PK_KERNEL };
@@ -856,6 +858,13 @@ static void write_struct_page(struct synth *s, uint64_t pfn)
 	case PK_COMPOUND_TAIL:
 		refcount = 0;
 		break;
+	case PK_ZSMALLOC:
+		/* the first object's offset lives in the low 24 bits; with
+		 * bit 7 clear, a 4.18-style test would call the page buddy */
+		mapcount = (uint32_t)abi_enum(A, "PGTY_zsmalloc") << 24 |
+			   ((pfn & 1) ? 0x1f0u : 0x230u);
+		flags |= bit(s, "PG_private");
+		break;
 	}
 	kw64(s, va + s->pg_flags, flags);
 	kw32(s, va + s->pg_refcount, refcount);
@@ -1046,6 +1055,7 @@ static void zone_counters(struct synth *s, struct synth_zone *z)
 	set_stat(z->stat, zn, nz, "nr_zone_active_file", (int64_t)k[PK_FILE_ACTIVE]);
 	set_stat(z->stat, zn, nz, "nr_zone_write_pending", (int64_t)k[PK_FILE_DIRTY]);
 	set_stat(z->stat, zn, nz, "nr_page_table_pages", (int64_t)k[PK_PGTABLE]);
+	set_stat(z->stat, zn, nz, "nr_zspages", (int64_t)k[PK_ZSMALLOC]);
 	set_stat(z->stat, zn, nz, "nr_kernel_stack", z->idx == 1 ? 16 * s->ncpus * 4 : 0);
 	uint64_t allocs = z->present - z->free_pages;
 	set_stat(z->numa, A->numa_stat_names, A->n_numa_stat, "numa_hit",

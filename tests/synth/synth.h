@@ -148,6 +148,7 @@ enum page_kind {
 	PK_THP_HEAD,
 	PK_SLAB_HEAD,		/* compound slab page */
 	PK_COMPOUND_TAIL,
+	PK_ZSMALLOC,		/* 6.12: page type 0xf6, data in the low bits */
 	PK_NKINDS
 };
 

@@ -81,6 +81,8 @@ def check_answers(a):
     if a["layout"].startswith("pagetype-"):
         for k in ("thp_head", "slab_compound_head", "compound_tail"):
             check(k in kinds, "no %s page in the sample" % k)
+    if a["layout"] == "pagetype-6.12":
+        check("zsmalloc" in kinds, "no zsmalloc page in the sample")
     if c is not None:
         check(c["addr"].startswith("0x"), "corruption addr")
 
