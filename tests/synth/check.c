@@ -295,6 +295,38 @@ static void walk_zone(struct walker *w, int nid, int zi, uint64_t zone)
 	}
 }
 
+/* A kernel string through a pointer in the dump (KASLR-relocated). */
+static void check_string(const struct walker *w, uint64_t ptr_va,
+			 const char *want, const char *what)
+{
+	char buf[64] = "";
+	uint64_t p = vr64(w, ptr_va);
+	bool ok = vread(w, p, buf, strlen(want) + 1);
+	check(ok && !strcmp(buf, want), "%s: 0x%llx -> \"%.20s\", expected \"%s\"",
+	      what, (unsigned long long)p, ok ? buf : "(unreadable)", want);
+}
+
+static void check_strings(const struct walker *w)
+{
+	const struct synth *s = w->s;
+	const struct synth_abi *abi = s->abi;
+	check_string(w, ktext_va(s, "vmstat_text"), abi->zone_stat_names[0],
+		     "vmstat_text[0]");
+	check_string(w, ktext_va(s, "vmstat_text") + 8 * (abi->n_zone_stat +
+		     abi->n_numa_stat + abi->n_node_stat + abi->n_writeback),
+		     abi->event_names[0], "vmstat_text[first event]");
+	if (abi->migratetype_names)
+		check_string(w, ktext_va(s, "migratetype_names") +
+			     8 * (abi->migrate_types - 1),
+			     abi->migratetype_names[abi->migrate_types - 1],
+			     "migratetype_names[last]");
+	for (int n = 0; n < s->nnodes; n++)
+		for (int z = 0; z < abi->max_nr_zones; z++)
+			check_string(w, s->nodes[n].zones[z].va +
+				     abi_off(abi, "zone.name"),
+				     abi->zone_names[z], "zone->name");
+}
+
 static void walk_free_lists(kdump_ctx_t *ctx, const struct synth *s, const char *vmci,
 			    const char *file)
 {
@@ -345,6 +377,7 @@ static void walk_free_lists(kdump_ctx_t *ctx, const struct synth *s, const char 
 				walk_zone(&w, i, z, zone);
 		}
 	}
+	check_strings(&w);
 	if (s->corrupt.kind == CORRUPT_NONE)
 		check(w.corruptions == 0, "%s: %d corruptions in a clean layout", file,
 		      w.corruptions);
@@ -568,6 +601,7 @@ int main(int argc, char **argv)
 		{ "vmcore.filtered.kdump", false, true },
 	};
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		/* SYNTH_ONLY=FILE checks one file (debugging) */
 		if (!getenv("SYNTH_ONLY") || !strcmp(getenv("SYNTH_ONLY"), files[i].name))
 		check_file(s, out, files[i].name, files[i].elf, files[i].filtered, bid);
 

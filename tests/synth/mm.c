@@ -216,6 +216,17 @@ static void place_kernel(struct synth *s)
 			continue;
 		kw(s, link + s->kaslr, sec->data, sec->size);
 	}
+	/* what the boot-time relocation does for KASLR: every absolute
+	 * pointer into the kernel image moves with it (per-cpu ones not) */
+	for (size_t i = 0; s->kaslr && i < s->vm.nrelocs; i++) {
+		const struct vm_reloc *r = &s->vm.relocs[i];
+		if (r->addr < START_KERNEL_MAP || r->value < START_KERNEL_MAP)
+			continue;
+		if (r->size == 8)
+			kw64(s, r->addr + s->kaslr, r->value + s->kaslr);
+		else
+			kw32(s, r->addr + s->kaslr, (uint32_t)(r->value + s->kaslr));
+	}
 }
 
 static void write_globals(struct synth *s)

@@ -106,8 +106,18 @@ struct vm_symbol {
 	uint64_t size;
 };
 
+/* An absolute pointer the linker resolved (from --emit-relocs): what
+ * the kernel's boot-time relocation moves by the KASLR offset. */
+struct vm_reloc {
+	uint64_t addr;		/* link address of the pointer */
+	uint64_t value;		/* its link-time value */
+	int size;		/* 8 (R_X86_64_64) or 4 (R_X86_64_32S) */
+};
+
 struct vmlinux {
 	char *path;
+	struct vm_reloc *relocs;
+	size_t nrelocs;
 	struct vm_section *sections;
 	size_t nsections;
 	struct vm_symbol *symbols;

@@ -11,6 +11,56 @@
 
 #include "synth.h"
 
+/* Relocations the linker kept (--emit-relocs) for allocated sections. */
+static void load_relocs(struct vmlinux *vm, Elf *elf)
+{
+	const uint64_t *symval = NULL;
+	size_t nsym = 0;
+	uint64_t *vals = NULL;
+	Elf_Scn *scn = NULL;
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB)
+			continue;
+		Elf_Data *d = elf_getdata(scn, NULL);
+		nsym = sh.sh_entsize ? sh.sh_size / sh.sh_entsize : 0;
+		vals = calloc(nsym ? nsym : 1, sizeof(*vals));
+		for (size_t i = 0; d && i < nsym; i++) {
+			GElf_Sym sym;
+			if (gelf_getsym(d, (int)i, &sym))
+				vals[i] = sym.st_value;
+		}
+	}
+	symval = vals;
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh, target;
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_RELA)
+			continue;
+		Elf_Scn *tscn = elf_getscn(elf, sh.sh_info);
+		if (!tscn || !gelf_getshdr(tscn, &target) ||
+		    !(target.sh_flags & SHF_ALLOC))
+			continue;
+		Elf_Data *d = elf_getdata(scn, NULL);
+		size_t n = sh.sh_entsize ? sh.sh_size / sh.sh_entsize : 0;
+		for (size_t i = 0; d && i < n; i++) {
+			GElf_Rela r;
+			if (!gelf_getrela(d, (int)i, &r))
+				continue;
+			int type = (int)GELF_R_TYPE(r.r_info);
+			size_t si = GELF_R_SYM(r.r_info);
+			if ((type != R_X86_64_64 && type != R_X86_64_32S) || si >= nsym)
+				continue;
+			vm->relocs = realloc(vm->relocs,
+					     (vm->nrelocs + 1) * sizeof(*vm->relocs));
+			struct vm_reloc *v = &vm->relocs[vm->nrelocs++];
+			v->addr = r.r_offset;
+			v->value = symval[si] + (uint64_t)r.r_addend;
+			v->size = type == R_X86_64_64 ? 8 : 4;
+		}
+	}
+	free(vals);
+}
+
 static int load(struct vmlinux *vm, Elf *elf, char *err, size_t errlen)
 {
 	size_t shstrndx;
@@ -18,6 +68,7 @@ static int load(struct vmlinux *vm, Elf *elf, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: no section names", vm->path);
 		return -1;
 	}
+	load_relocs(vm, elf);
 	Elf_Scn *scn = NULL;
 	while ((scn = elf_nextscn(elf, scn))) {
 		GElf_Shdr sh;
@@ -124,6 +175,7 @@ void vmlinux_free(struct vmlinux *vm)
 		free(vm->symbols[i].name);
 	free(vm->sections);
 	free(vm->symbols);
+	free(vm->relocs);
 	free(vm->path);
 	memset(vm, 0, sizeof(*vm));
 }
