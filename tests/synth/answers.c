@@ -156,11 +156,39 @@ static void write_vmstat(FILE *f, const struct synth *s)
 			v /= 512;
 		fprintf(f, "%s\"%s\": %lld", sep, name, (long long)v);
 	}
+	if (A->era >= 419) {
+		/* global_dirty_limits() with vm_dirty_ratio 20 and
+		 * dirty_background_ratio 10, no highmem */
+		int ifile = abi_stat_index(A->node_stat_names, A->n_node_stat,
+					   "nr_inactive_file");
+		int afile = abi_stat_index(A->node_stat_names, A->n_node_stat,
+					   "nr_active_file");
+		uint64_t x = (uint64_t)zsum[0];
+		x -= x < s->totalreserve ? x : s->totalreserve;
+		x += (uint64_t)nsum[ifile] + (uint64_t)nsum[afile] + 1;
+		uint64_t ratio = 20 * SYNTH_PAGE_SIZE / 100;
+		uint64_t bg_ratio = 10 * SYNTH_PAGE_SIZE / 100;
+		uint64_t thresh = ratio * x / SYNTH_PAGE_SIZE;
+		uint64_t bg = bg_ratio * x / SYNTH_PAGE_SIZE;
+		if (bg >= thresh)
+			bg = thresh / 2;
+		fprintf(f, "%s\"nr_dirty_threshold\": %llu", sep,
+			(unsigned long long)thresh);
+		fprintf(f, "%s\"nr_dirty_background_threshold\": %llu", sep,
+			(unsigned long long)bg);
+	}
+	if (A->era >= 612)
+		fprintf(f, "%s\"nr_memmap_pages\": 0%s\"nr_memmap_boot_pages\": %llu",
+			sep, sep, (unsigned long long)s->memmap_pages);
 	for (int i = 0; i < A->n_events; i++) {
 		uint64_t v = 0;
 		for (int c = 0; c < s->ncpus; c++)
 			if (s->def->online_mask & (1u << c))
 				v += s->events[c][i];
+		/* sectors -> kbytes, as vmstat_start() does */
+		if (!strcmp(A->event_names[i], "pgpgin") ||
+		    !strcmp(A->event_names[i], "pgpgout"))
+			v /= 2;
 		fprintf(f, "%s\"%s\": %llu", sep, A->event_names[i], (unsigned long long)v);
 	}
 	fprintf(f, "\n  },\n");

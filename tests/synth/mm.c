@@ -343,7 +343,9 @@ static bool section_has_ram(const struct synth *s, uint64_t sec)
 static void alloc_memmap(struct synth *s)
 {
 	uint64_t psz = s->pg_size;
+	uint64_t nsecmap = (section_pages() * psz) >> SYNTH_PAGE_SHIFT;
 	if (A->model == MODEL_FLATMEM) {
+		s->memmap_pages = (s->max_pfn * psz + SYNTH_PAGE_SIZE - 1) >> SYNTH_PAGE_SHIFT;
 		s->mem_map_va = mb_alloc(s, 0, s->max_pfn * psz, SYNTH_PAGE_SIZE,
 					 PK_MEMBLOCK);
 		kw64(s, ktext_va(s, "mem_map"), s->mem_map_va);
@@ -356,6 +358,8 @@ static void alloc_memmap(struct synth *s)
 			nd->memmap_va = mb_alloc(s, n,
 				(nd->end_pfn - nd->start_pfn) * psz,
 				SYNTH_PAGE_SIZE, PK_MEMBLOCK);
+			s->memmap_pages += ((nd->end_pfn - nd->start_pfn) * psz +
+					    SYNTH_PAGE_SIZE - 1) >> SYNTH_PAGE_SHIFT;
 		}
 		return;
 	}
@@ -398,6 +402,7 @@ static void alloc_memmap(struct synth *s)
 				       SYNTH_PAGE_SIZE, PK_MEMBLOCK);
 		}
 		s->section_map_va[sec] = map;
+		s->memmap_pages += nsecmap;
 		uint64_t flags = SECTION_MARKED_PRESENT | SECTION_HAS_MEM_MAP;
 		if (A->era >= 419)
 			flags |= SECTION_IS_ONLINE;
@@ -1229,6 +1234,25 @@ static void write_zonelists(struct synth *s, struct synth_node *nd)
 	}
 }
 
+/* calculate_totalreserve_pages(): per zone the largest lowmem reserve
+ * plus the high watermark, at most the managed pages */
+static void totalreserve(struct synth *s, struct synth_node *nd)
+{
+	nd->totalreserve = 0;
+	for (int z = 0; z < A->max_nr_zones; z++) {
+		const struct synth_zone *zn = &nd->zones[z];
+		uint64_t max = 0;
+		for (int j = z; j < A->max_nr_zones; j++)
+			if ((uint64_t)zn->lowmem_reserve[j] > max)
+				max = (uint64_t)zn->lowmem_reserve[j];
+		max += zn->populated ? zn->wmark[2] : 0;
+		if (max > zn->managed)
+			max = zn->managed;
+		nd->totalreserve += max;
+	}
+	s->totalreserve += nd->totalreserve;
+}
+
 static void write_node(struct synth *s, struct synth_node *nd)
 {
 	uint64_t va = nd->pgdat_va;
@@ -1240,11 +1264,8 @@ static void write_node(struct synth *s, struct synth_node *nd)
 	kw64(s, va + abi_off(A, "pglist_data.node_spanned_pages"),
 	     nd->end_pfn - nd->start_pfn);
 	kw32(s, va + abi_off(A, "pglist_data.node_id"), (uint32_t)nd->nid);
-	uint64_t reserve = 0;
-	for (int z = 0; z < A->max_nr_zones; z++)
-		if (nd->zones[z].populated)
-			reserve += nd->zones[z].wmark[2];
-	kw64(s, va + abi_off(A, "pglist_data.totalreserve_pages"), reserve);
+	kw64(s, va + abi_off(A, "pglist_data.totalreserve_pages"),
+	     nd->totalreserve);
 	kw64(s, va + abi_off(A, "pglist_data.per_cpu_nodestats"), nd->nodestat_off);
 	for (int i = 0; i < A->n_node_stat; i++)
 		kw64(s, va + abi_off(A, "pglist_data.vm_stat") + 8 * i,
@@ -1312,6 +1333,9 @@ static void write_totals(struct synth *s)
 	for (int i = 0; i < A->n_numa_stat; i++)
 		kw64(s, ktext_va(s, "vm_numa_event") + 8 * i, (uint64_t)numa[i]);
 	kw64(s, ktext_va(s, "_totalram_pages"), totalram);
+	kw64(s, ktext_va(s, "totalreserve_pages"), s->totalreserve);
+	if (A->era >= 612)
+		kw64(s, ktext_va(s, "nr_memmap_boot_pages"), s->memmap_pages);
 }
 
 static void write_pageblock_flags(struct synth *s)
@@ -1408,6 +1432,7 @@ void mm_build(struct synth *s)
 				zone_counters(s, &nd->zones[z]);
 		node_counters(s, nd);
 		lowmem_reserves(s, nd);
+		totalreserve(s, nd);
 		for (int z = 0; z < A->max_nr_zones; z++) {
 			write_zone(s, nd, &nd->zones[z]);
 			write_percpu_zone(s, &nd->zones[z]);

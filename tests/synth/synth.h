@@ -202,6 +202,7 @@ struct synth_node {
 	struct synth_zone zones[MAX_ZONES];
 	int nr_zones;
 	int64_t stat[64];		/* node_stat items (raw, as stored) */
+	uint64_t totalreserve;
 	/* boot allocator state */
 	uint64_t mb_small_va;
 	uint64_t mb_small_left;
@@ -254,6 +255,8 @@ struct synth {
 
 	uint64_t events[MAX_CPUS][64];
 
+	uint64_t totalreserve;		/* totalreserve_pages */
+	uint64_t memmap_pages;		/* pages of struct pages */
 	struct corruption_info corrupt;
 	uint64_t addr_space_va, anon_vma_va, kmem_cache_va[2];
 

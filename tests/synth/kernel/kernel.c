@@ -118,7 +118,27 @@ unsigned long max_mapnr;
 struct mem_section **mem_section;
 #endif
 
-/* per-cpu */
+/* mm/page-writeback.c, mm/page_alloc.c: what the dirty limits use */
+unsigned long totalreserve_pages;
+int vm_dirty_ratio = 20;
+int dirty_background_ratio = 10;
+unsigned long vm_dirty_bytes;
+unsigned long dirty_background_bytes;
+int vm_highmem_is_dirtyable;
+
+#if SYNTH_ERA >= 612
+/* mm/vmstat.c (6.11): struct page memory, shown in /proc/vmstat */
+atomic_long_t nr_memmap_pages;
+atomic_long_t nr_memmap_boot_pages;
+#endif
+
+/* per-cpu: x86-64 keeps the stack canary's block first, at offset 0 */
+struct fixed_percpu_data {
+	char gs_base[40];
+	unsigned long stack_canary;
+};
+struct fixed_percpu_data fixed_percpu_data
+	__attribute__((section(".data..percpu..first"), aligned(4096)));
 struct vm_event_state vm_event_states __percpu_var;
 unsigned long this_cpu_off __percpu_var;
 int cpu_number __percpu_var;
