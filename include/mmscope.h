@@ -169,7 +169,10 @@ enum mms_buddy_problem_kind {
 struct mms_buddy_problem {
 	enum mms_buddy_problem_kind kind;
 	unsigned order, migratetype;
-	uint64_t addr;            /* the struct page or pointer at fault */
+	uint64_t addr;            /* the struct page (or list head) at fault:
+				     for pointer problems, the one holding
+				     the bad next pointer */
+	uint64_t target;          /* that pointer's value, or 0 */
 	uint64_t expected, found;
 };
 

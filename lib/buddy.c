@@ -46,14 +46,22 @@ const char *mms_buddy_problem_name(enum mms_buddy_problem_kind kind)
 	return "unknown";
 }
 
+static void report_ptr(struct mms_buddy_zone *out,
+		       enum mms_buddy_problem_kind kind, unsigned order,
+		       unsigned mt, uint64_t addr, uint64_t target,
+		       uint64_t expected, uint64_t found)
+{
+	if (out->nr_problems < MMS_ARRAY_SIZE(out->problems))
+		out->problems[out->nr_problems] = (struct mms_buddy_problem){
+			kind, order, mt, addr, target, expected, found };
+	out->nr_problems++;
+}
+
 static void report(struct mms_buddy_zone *out, enum mms_buddy_problem_kind kind,
 		   unsigned order, unsigned mt, uint64_t addr, uint64_t expected,
 		   uint64_t found)
 {
-	if (out->nr_problems < MMS_ARRAY_SIZE(out->problems))
-		out->problems[out->nr_problems] = (struct mms_buddy_problem){
-			kind, order, mt, addr, expected, found };
-	out->nr_problems++;
+	report_ptr(out, kind, order, mt, addr, 0, expected, found);
 }
 
 struct walk {
@@ -69,7 +77,7 @@ static bool walk_list(struct walk *w, unsigned order, unsigned mt,
 		      uint64_t head)
 {
 	const struct mms_kernel *k = &w->d->k;
-	uint64_t next, prev = head;
+	uint64_t next, prev = head, holder = head;
 	mms_error *err = mms_read_u64(w->d, head + (uint64_t)k->list_next, &next);
 	if (err) {
 		mms_error_free(err);
@@ -81,7 +89,8 @@ static bool walk_list(struct walk *w, unsigned order, unsigned mt,
 	uint64_t tortoise = head, power = 1, lam = 0, count = 0;
 	while (next != head) {
 		if (next == tortoise || w->budget == 0) {
-			report(w->out, MMS_BUDDY_LOOP, order, mt, next, 0, count);
+			report_ptr(w->out, MMS_BUDDY_LOOP, order, mt, holder, next,
+				   0, count);
 			return false;
 		}
 		if (++lam == power) {
@@ -94,8 +103,8 @@ static bool walk_list(struct walk *w, unsigned order, unsigned mt,
 		err = mms_page_to_pfn(w->d, page, &pfn);
 		if (err) {
 			mms_error_free(err);
-			report(w->out, MMS_BUDDY_WILD_POINTER, order, mt, next,
-			       prev, 0);
+			report_ptr(w->out, MMS_BUDDY_WILD_POINTER, order, mt,
+				   holder, next, 0, 0);
 			return false;
 		}
 		err = mms_read_kvaddr(w->d, page, w->page, (size_t)k->page_sz);
@@ -115,12 +124,15 @@ static bool walk_list(struct walk *w, unsigned order, unsigned mt,
 			report(w->out, MMS_BUDDY_WRONG_ORDER, order, mt, page, order,
 			       mms_get_u64(w->page, k->page_private));
 		uint64_t back = mms_get_u64(w->page, k->page_lru + k->list_prev);
+		/* next->prev must lead back: else the holder's next pointer
+		 * (or this page's prev) is corrupt */
 		if (back != prev)
-			report(w->out, MMS_BUDDY_BAD_LINK, order, mt, page, prev,
-			       back);
+			report_ptr(w->out, MMS_BUDDY_BAD_LINK, order, mt, holder,
+				   next, prev, back);
 		w->out->blocks[order][mt]++;
 		count++;
 		prev = next;
+		holder = page;
 		next = mms_get_u64(w->page, k->page_lru + k->list_next);
 	}
 	return true;
@@ -159,7 +171,9 @@ mms_error *mms_buddy_walk(mms_dump *d, unsigned node_idx, unsigned zone_idx,
 		}
 		out->free_pages += walked << o;
 		if (walked != out->nr_free[o])
-			report(out, MMS_BUDDY_COUNT_MISMATCH, o, 0, z.addr,
+			report(out, MMS_BUDDY_COUNT_MISMATCH, o, 0,
+			       z.addr + (uint64_t)k->zone_free_area +
+			       o * (uint64_t)k->free_area_sz,
 			       out->nr_free[o], walked);
 	}
 	free(w.page);

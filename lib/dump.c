@@ -315,7 +315,7 @@ mms_error *mms_kvaddr_to_phys(struct mms_dump *d, uint64_t vaddr,
 	const struct mms_kernel *k = &d->k;
 	if (vaddr >= MMS_X86_START_KERNEL_MAP &&
 	    vaddr < MMS_X86_START_KERNEL_MAP + MMS_X86_KERNEL_IMAGE_MAX &&
-	    k->phys_base >= 0) {
+	    k->phys_base_known) {
 		*paddr = vaddr - MMS_X86_START_KERNEL_MAP + (uint64_t)k->phys_base;
 		return NULL;
 	}

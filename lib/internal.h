@@ -72,6 +72,7 @@ struct mms_kernel {
 	int64_t node_data_len, migratetype_names_len, vmstat_text_len,
 		nr_cpu_ids;
 	int64_t kernel_offset, phys_base;
+	bool phys_base_known;       /* it can be negative */
 	uint64_t page_offset_base, vmemmap_base, vmalloc_base;
 	unsigned pgtable_levels;
 	enum mms_memory_model model;

@@ -274,10 +274,9 @@ mms_error *mms_kernel_resolve(struct mms_dump *d)
 	uint64_t ko;
 	if (mms_facts_hex(d->vmcoreinfo, "KERNELOFFSET", &ko))
 		k->kernel_offset = (int64_t)ko;
-	k->phys_base = mms_facts_num(d->vmcoreinfo, "NUMBER(phys_base)", &v)
-			       ? v : -1;
-	if (k->phys_base < 0 && mms_facts_get(d->facts, "ELFSYM(phys_base)"))
-		k->phys_base = -1;   /* read below through libaddrxlat */
+	k->phys_base_known = mms_facts_num(d->vmcoreinfo, "NUMBER(phys_base)",
+					   &v);
+	k->phys_base = k->phys_base_known ? v : 0;
 	resolve_page(d);
 	resolve_zone(d);
 	resolve_counters(d);

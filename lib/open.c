@@ -124,7 +124,7 @@ mms_error *mms_get_info(mms_dump *d, struct mms_info *info)
 	info->model = k->model;
 	info->page_size = (uint64_t)k->page_size;
 	info->kernel_offset = (uint64_t)k->kernel_offset;
-	info->phys_base = k->phys_base > 0 ? (uint64_t)k->phys_base : 0;
+	info->phys_base = (uint64_t)k->phys_base;
 	info->page_offset_base = k->page_offset_base;
 	info->vmemmap_base = k->vmemmap_base;
 	info->vmalloc_base = k->vmalloc_base;

@@ -134,9 +134,15 @@ const char *mms_stat_name(const mms_dump *d, enum mms_stat_kind kind,
 }
 
 /* Node counters shown in THP units: since 5.13 the kernel counts them in
- * pages and divides by HPAGE_PMD_NR when printing. */
+ * pages and divides by HPAGE_PMD_NR when printing; before, it counted THPs.
+ * Nothing in the types tells the two apart, so the release does. */
 static bool print_in_thp(const mms_dump *d, unsigned i)
 {
+	const char *rel = mms_facts_get(d->vmcoreinfo, "OSRELEASE");
+	unsigned major = 0, minor = 0;
+	if (!rel || sscanf(rel, "%u.%u", &major, &minor) != 2 ||
+	    major * 256 + minor < 5 * 256 + 13)
+		return false;
 	static const char *const thp[] = {
 		"NR_ANON_THPS", "NR_FILE_THPS", "NR_SHMEM_THPS",
 		"NR_SHMEM_PMDMAPPED", "NR_FILE_PMDMAPPED",

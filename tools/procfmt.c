@@ -17,11 +17,18 @@ static int report_walk(struct tool *t, const struct mms_zone *z,
 {
 	for (unsigned i = 0; i < b->nr_problems && i < 32; i++) {
 		const struct mms_buddy_problem *p = &b->problems[i];
-		fprintf(stderr, "mmscope: %s: node %d zone %s order %u type %u: "
-			"%s at 0x%" PRIx64 " (expected %" PRIu64 ", found %"
-			PRIu64 ")\n", t->path, z->nid, z->name, p->order,
-			p->migratetype, mms_buddy_problem_name(p->kind),
-			p->addr, p->expected, p->found);
+		char detail[128];
+		if (p->target)
+			snprintf(detail, sizeof(detail), "next pointer 0x%" PRIx64,
+				 p->target);
+		else
+			snprintf(detail, sizeof(detail), "expected %" PRIu64
+				 ", found %" PRIu64, p->expected, p->found);
+		fprintf(stderr, "mmscope: %s: node %d zone %s order %u type %s: "
+			"%s at 0x%" PRIx64 " (%s)\n", t->path, z->nid, z->name,
+			p->order, p->kind == MMS_BUDDY_COUNT_MISMATCH ? "(all)"
+				: mms_migratetype_name(t->dump, p->migratetype),
+			mms_buddy_problem_name(p->kind), p->addr, detail);
 	}
 	if (b->nr_problems > 32)
 		fprintf(stderr, "mmscope: %s: node %d zone %s: %u more "
@@ -99,6 +106,7 @@ static int buddy_zone(struct tool *t, unsigned n, const struct mms_zone *z,
 				json_uint(j, "migratetype",
 					  b.problems[i].migratetype);
 				json_hex(j, "addr", b.problems[i].addr);
+				json_hex(j, "target", b.problems[i].target);
 				json_uint(j, "expected", b.problems[i].expected);
 				json_uint(j, "found", b.problems[i].found);
 				json_end_object(j);

@@ -148,10 +148,7 @@ static void write_vmstat(FILE *f, const struct synth *s)
 	for (int i = 0; i < A->n_node_stat; i++) {
 		const char *name = A->node_stat_names[i];
 		int64_t v = nsum[i];
-		/* /proc/vmstat prints byte counters in pages (5.9) and the
-		 * THP counters in THPs (5.12) */
-		if (A->era >= 601 && strncmp(name, "nr_slab_", 8) == 0)
-			v /= (int64_t)SYNTH_PAGE_SIZE;
+		/* /proc/vmstat prints the THP counters in THPs (5.13) */
 		if (A->era >= 601 && !strcmp(name, "nr_anon_transparent_hugepages"))
 			v /= 512;
 		fprintf(f, "%s\"%s\": %lld", sep, name, (long long)v);

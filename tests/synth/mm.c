@@ -1101,8 +1101,9 @@ static void node_counters(struct synth *s, struct synth_node *nd)
 	}
 	const char *const *nn = A->node_stat_names;
 	int n = A->n_node_stat;
-	bool bytes = A->era >= 601;	/* 5.9: slab counters in bytes */
-	uint64_t unit = bytes ? SYNTH_PAGE_SIZE : 1;
+	/* 5.9 renamed the slab counters *_B (their API takes bytes) but
+	 * __mod_node_page_state() still stores them in pages */
+	uint64_t unit = 1;
 	uint64_t file = k[PK_FILE] + k[PK_FILE_ACTIVE] + k[PK_FILE_DIRTY];
 	uint64_t anon = k[PK_ANON] + k[PK_ANON_ACTIVE] + (thp << 9);
 	int64_t *st = nd->stat;
