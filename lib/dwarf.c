@@ -350,16 +350,6 @@ static void scan_cu(struct dw *w, Dwarf_Die cu)
 	dealloc_die(w, die);
 }
 
-static bool all_found(const struct dw *w)
-{
-	for (size_t i = 0; i < mms_nr_want_structs; i++)
-		if (!w->found_struct[i])
-			return false;
-	for (size_t i = 0; i < mms_nr_want_enums; i++)
-		if (!w->found_enum[i])
-			return false;
-	return true;
-}
 
 static mms_error *scan_dwarf(int fd, const char *path, struct mms_facts *out)
 {
@@ -392,9 +382,9 @@ static mms_error *scan_dwarf(int fd, const char *path, struct mms_facts *out)
 			continue;
 		scan_cu(&w, cu);
 		dealloc_die(&w, cu);
-		/* optional names missing from this kernel cost a full scan of
-		 * top-level DIEs (1.6 s for 6.1), once: the profile is cached */
-		if (w.err || all_found(&w))
+		/* a name this kernel lacks costs a full scan of top-level
+		 * DIEs (1.6 s for 6.1), once: the profile is cached */
+		if (w.err || mms_want_satisfied(w.found_struct, w.found_enum))
 			break;
 	}
 #ifdef DW_DLC_READ

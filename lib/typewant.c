@@ -54,3 +54,50 @@ bool mms_want_enum_required(size_t i)
 {
 	return i < MMS_REQUIRED_ENUMS;
 }
+
+static int index_of(const char *const *list, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(list[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* pairs of names one kernel has the one or the other of */
+static const char *const either[][2] = {
+	{ "writeback_stat_item", "vm_stat_item" },   /* renamed in 6.11 */
+	{ "per_cpu_pageset", "per_cpu_zonestat" },   /* split in 5.14 */
+};
+/* in some kernels only: not waited for (pagetype: 6.12+) */
+static const char *const nowait[] = { "pagetype", "numa_stat_item" };
+
+static bool satisfied(const char *const *list, size_t n, const bool *found,
+		      size_t i)
+{
+	if (found[i])
+		return true;
+	for (size_t k = 0; k < sizeof(nowait) / sizeof(nowait[0]); k++)
+		if (strcmp(list[i], nowait[k]) == 0)
+			return true;
+	for (size_t k = 0; k < sizeof(either) / sizeof(either[0]); k++)
+		for (int side = 0; side < 2; side++) {
+			if (strcmp(list[i], either[k][side]) != 0)
+				continue;
+			int j = index_of(list, n, either[k][!side]);
+			if (j >= 0 && found[j])
+				return true;
+		}
+	return false;
+}
+
+bool mms_want_satisfied(const bool *found_struct, const bool *found_enum)
+{
+	for (size_t i = 0; i < mms_nr_want_structs; i++)
+		if (!satisfied(mms_want_structs, mms_nr_want_structs,
+			       found_struct, i))
+			return false;
+	for (size_t i = 0; i < mms_nr_want_enums; i++)
+		if (!satisfied(mms_want_enums, mms_nr_want_enums, found_enum, i))
+			return false;
+	return true;
+}

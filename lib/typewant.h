@@ -15,5 +15,8 @@ extern const size_t mms_nr_want_symbols;
 
 bool mms_want_struct_required(size_t i);
 bool mms_want_enum_required(size_t i);
+/* The DWARF scan stops once every name it waits for is found, or an
+ * alternative of it; names it does not wait for are taken if seen first. */
+bool mms_want_satisfied(const bool *found_struct, const bool *found_enum);
 
 #endif
