@@ -215,6 +215,12 @@ mms_error *mms_stat_global(mms_dump *dump, enum mms_stat_kind kind,
 /* Per-zone value (ZONE, NUMA kinds), as /proc/zoneinfo prints it. */
 mms_error *mms_stat_zone(mms_dump *dump, unsigned node_idx, unsigned zone_idx,
 			 enum mms_stat_kind kind, unsigned i, int64_t *value);
+/* A zone's free pages (NR_FREE_PAGES) with every CPU's not yet folded
+ * delta added (vm_stat_diff), as zone_page_state_snapshot() sees it: the
+ * exact count at the moment of the dump, which /proc/zoneinfo does not
+ * show. */
+mms_error *mms_zone_free_snapshot(mms_dump *dump, unsigned node_idx,
+				  unsigned zone_idx, int64_t *value);
 /* Per-node value (NODE kind), as /proc/zoneinfo's per-node stats print it. */
 mms_error *mms_stat_node(mms_dump *dump, unsigned node_idx, unsigned i,
 			 int64_t *value);

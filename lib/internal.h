@@ -48,7 +48,8 @@ struct mms_kernel {
 	int64_t max_nr_zones;
 	/* struct per_cpu_pages / per_cpu_zonestat */
 	int64_t pcp_count, pcp_high, pcp_batch, pcp_high_min, pcp_high_max;
-	int64_t pzstats_threshold, pzstats_numa_event, pcp_old_threshold;
+	int64_t pzstats_threshold, pzstats_numa_event, pzstats_diff,
+		pcp_old_threshold;
 	/* sparse memory */
 	int64_t mem_section_sz, mem_section_map, mem_section_usage,
 		usage_pageblock_flags;

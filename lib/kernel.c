@@ -193,6 +193,7 @@ static void resolve_zone(struct mms_dump *d)
 	k->pcp_high_max = off(d, "per_cpu_pages", "high_max");
 	k->pzstats_threshold = off(d, "per_cpu_zonestat", "stat_threshold");
 	k->pzstats_numa_event = off(d, "per_cpu_zonestat", "vm_numa_event");
+	k->pzstats_diff = off(d, "per_cpu_zonestat", "vm_stat_diff");
 	k->pcp_old_threshold = off(d, "per_cpu_pageset", "stat_threshold");
 }
 

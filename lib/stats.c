@@ -322,3 +322,31 @@ mms_error *mms_stat_global(mms_dump *d, enum mms_stat_kind kind, unsigned i,
 		       "(no symbol): give a vmlinux or a profile",
 		       kind_enum[kind]);
 }
+
+mms_error *mms_zone_free_snapshot(mms_dump *d, unsigned node_idx,
+				  unsigned zone_idx, int64_t *value)
+{
+	int64_t v;
+	unsigned i = (unsigned)d->k.nr_free_pages_item;
+	mms_error *err = mms_stat_zone(d, node_idx, zone_idx, MMS_STAT_ZONE, i,
+				       &v);
+	if (err)
+		return err;
+	const struct mms_kernel *k = &d->k;
+	const struct mms_zone *z = &d->zones[node_idx * k->max_nr_zones +
+					     zone_idx].z;
+	if (k->zone_pzstats < 0 || k->pzstats_diff < 0 || !d->nr_online_cpus)
+		return mms_err(MMS_ERR_NOTFOUND, "per-cpu vm_stat_diff is "
+			       "unknown (needs per_cpu_zonestat in the type info)");
+	uint64_t pcpu;
+	err = mms_read_u64(d, z->addr + (uint64_t)k->zone_pzstats, &pcpu);
+	for (unsigned c = 0; !err && c < d->nr_online_cpus; c++) {
+		signed char diff = 0;
+		err = mms_read_kvaddr(d, pcpu + d->cpu_offsets[c] +
+				      (uint64_t)k->pzstats_diff + i, &diff, 1);
+		v += diff;
+	}
+	if (!err)
+		*value = v;
+	return err;
+}

@@ -320,6 +320,12 @@ static int zoneinfo_zone(struct tool *t, unsigned n, const struct mms_zone *z,
 		json_int(j, "node", z->nid);
 		json_str(j, "zone", z->name);
 		json_uint(j, "pages_free", z->free);
+		int64_t snap;
+		mms_error *serr = NULL;
+		if (z->populated &&
+		    !(serr = mms_zone_free_snapshot(t->dump, n, z->zone_idx, &snap)))
+			json_int(j, "pages_free_snapshot", snap);
+		mms_error_free(serr);
 		json_uint(j, "boost", z->watermark_boost);
 		static const char *const wm[] = { "min", "low", "high", "promo" };
 		for (unsigned i = 0; i < z->nr_watermarks; i++)
