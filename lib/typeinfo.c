@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "typewant.h"
 
 #define PROFILE_MAGIC "MMSCOPE-PROFILE=1"
 #define PROFILE_MAX_BYTES (16u << 20)
@@ -71,10 +72,12 @@ static mms_error *write_profile(const struct mms_facts *f, const char *path)
 	if (!out)
 		return mms_err(MMS_ERR_IO, "%s: %s", tmp, strerror(errno));
 	fprintf(out, "# mmscope type profile: the facts mmscope takes from a "
-		     "kernel's DWARF\n%s\n", PROFILE_MAGIC);
+		     "kernel's DWARF\n%s\nMMSCOPE-WANTS=%lx\n", PROFILE_MAGIC,
+		mms_want_hash());
 	const char *k, *v;
 	for (size_t i = 0; mms_facts_at(f, i, &k, &v); i++)
-		if (strcmp(k, "MMSCOPE-PROFILE") != 0)
+		if (strcmp(k, "MMSCOPE-PROFILE") != 0 &&
+		    strcmp(k, "MMSCOPE-WANTS") != 0)
 			fprintf(out, "%s=%s\n", k, v);
 	bool bad = ferror(out);
 	if (fclose(out) != 0 || bad) {
@@ -214,6 +217,23 @@ static mms_error *from_vmlinux(struct mms_dump *d, const char *path,
 	return err;
 }
 
+/* Whether a cached profile was made by an mmscope wanting the same names;
+ * a stale one is made again from the vmlinux when there is one. */
+static bool profile_current(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return false;
+	char line[128], want[64];
+	snprintf(want, sizeof(want), "MMSCOPE-WANTS=%lx\n", mms_want_hash());
+	bool ok = false;
+	for (int i = 0; i < 4 && fgets(line, sizeof(line), f); i++)
+		if (strcmp(line, want) == 0)
+			ok = true;
+	fclose(f);
+	return ok;
+}
+
 static bool find_debug_vmlinux(const struct mms_dump *d, char *buf, size_t len)
 {
 	const char *rel = mms_facts_get(d->vmcoreinfo, "OSRELEASE");
@@ -249,10 +269,14 @@ mms_error *mms_types_find(struct mms_dump *d, const struct mms_open_options *o)
 	cache_dir(o, dir, sizeof(dir));
 	if (id && dir[0]) {
 		snprintf(path, sizeof(path), "%s/profiles/%s.profile", dir, id);
-		if (file_exists(path))
+		if (file_exists(path) && profile_current(path))
 			return from_profile(d, path, false);
 	}
-	if (find_debug_vmlinux(d, path, sizeof(path)))
-		return from_vmlinux(d, path, o);
+	char vmlinux[4200];
+	if (find_debug_vmlinux(d, vmlinux, sizeof(vmlinux)))
+		return from_vmlinux(d, vmlinux, o);
+	/* a stale cached profile still beats VMCOREINFO alone */
+	if (id && dir[0] && file_exists(path))
+		return from_profile(d, path, false);
 	return NULL;
 }

@@ -101,3 +101,22 @@ bool mms_want_satisfied(const bool *found_struct, const bool *found_enum)
 			return false;
 	return true;
 }
+
+static unsigned long hash_list(unsigned long h, const char *const *list,
+			       size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		for (const char *c = list[i]; *c; c++)
+			h = (h ^ (unsigned char)*c) * 1099511628211UL;
+		h = (h ^ ',') * 1099511628211UL;
+	}
+	return h;
+}
+
+unsigned long mms_want_hash(void)
+{
+	unsigned long h = 1469598103934665603UL;
+	h = hash_list(h, mms_want_structs, mms_nr_want_structs);
+	h = hash_list(h, mms_want_enums, mms_nr_want_enums);
+	return hash_list(h, mms_want_symbols, mms_nr_want_symbols);
+}
