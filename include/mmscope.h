@@ -238,6 +238,48 @@ mms_error *mms_zone_pcp(mms_dump *dump, unsigned node_idx, unsigned zone_idx,
 			unsigned cpu_idx, struct mms_pcp *out);
 mms_error *mms_node_unreclaimable(mms_dump *dump, unsigned node_idx, bool *out);
 
+/* ---- every page frame ----------------------------------------------- */
+
+/* One struct page, decoded.  Scans hand these out in batches of
+ * consecutive pfns. */
+struct mms_page {
+	uint64_t pfn;
+	uint64_t flags;            /* page->flags as stored */
+	uint64_t mapping, private_, compound_head, index;
+	int32_t mapcount;          /* _mapcount (page_type in the same word) */
+	int32_t refcount;
+	uint32_t page_type;
+	uint64_t kpf;              /* /proc/kpageflags bits (KPF_*) */
+	unsigned node_idx, zone_idx;
+	bool in_zone;              /* the pfn lies in some zone's span */
+};
+
+struct mms_scan_result {
+	uint64_t pages;            /* struct pages decoded */
+	uint64_t nopage;           /* pfns below max_pfn with no struct page */
+	uint64_t excluded;         /* struct pages whose memory the dump lacks */
+	double seconds;
+	unsigned threads;
+};
+
+/* Called for each batch; thread is 0..threads-1, so callers can keep one
+ * accumulator per thread without locking.  Returns non-zero to stop. */
+typedef int (*mms_page_fn)(void *arg, unsigned thread,
+			   const struct mms_page *pages, size_t n);
+
+/* Visits every pfn in [start_pfn, end_pfn) (end_pfn 0: the whole dump)
+ * that has a struct page, reading mem_map in large batches, in parallel
+ * (threads 0: one per CPU, at most 8).  Struct pages the dump lacks are
+ * counted, never read. */
+mms_error *mms_scan_pages(mms_dump *dump, uint64_t start_pfn,
+			  uint64_t end_pfn, unsigned threads, mms_page_fn fn,
+			  void *arg, struct mms_scan_result *result);
+
+/* The highest pfn + 1 /proc/kpageflags covers (max_pfn of the kernel). */
+uint64_t mms_max_pfn(mms_dump *dump);
+/* The name of kernel page flag bit (from enum pageflags), or NULL. */
+const char *mms_pageflag_name(mms_dump *dump, unsigned bit);
+
 /* ---- type profiles --------------------------------------------------- */
 
 /* Extracts from a debug vmlinux every fact the library takes from DWARF,

@@ -68,6 +68,7 @@ static mms_error *elf_ranges(struct mms_dump *d, int fd)
 		d->ranges[d->nr_ranges].start = ph.p_paddr;
 		d->ranges[d->nr_ranges].end = ph.p_paddr + ph.p_filesz;
 		d->ranges[d->nr_ranges].zero_end = ph.p_paddr + ph.p_memsz;
+		d->ranges[d->nr_ranges].file_off = ph.p_offset;
 		d->nr_ranges++;
 		uint64_t end_pfn = (ph.p_paddr + ph.p_memsz + 4095) >> 12;
 		if (end_pfn > d->max_pfn)
@@ -79,21 +80,33 @@ out:
 	return err;
 }
 
-/* 1: in the file, 2: in a segment's zero-filled tail, 0: absent.
- * Ranges may overlap (kernel text over RAM); few enough for a scan. */
-static int elf_paddr_state(const struct mms_dump *d, uint64_t paddr)
+/* 1: in the file (at *file_off, contiguous up to *run_end), 2: in a
+ * segment's zero-filled tail, 0: absent.  Ranges may overlap (kernel text
+ * over RAM); few enough for a scan. */
+int mms_elf_paddr_state(const struct mms_dump *d, uint64_t paddr,
+			uint64_t *file_off, uint64_t *run_end)
 {
 	int state = 0;
 	for (size_t i = 0; i < d->nr_ranges; i++) {
 		const struct mms_range *r = &d->ranges[i];
 		if (r->start > paddr)
 			break;
-		if (paddr < r->end)
+		if (paddr < r->end) {
+			if (file_off)
+				*file_off = r->file_off + (paddr - r->start);
+			if (run_end)
+				*run_end = r->end;
 			return 1;
+		}
 		if (paddr < r->zero_end)
 			state = 2;
 	}
 	return state;
+}
+
+static int elf_paddr_state(const struct mms_dump *d, uint64_t paddr)
+{
+	return mms_elf_paddr_state(d, paddr, NULL, NULL);
 }
 
 bool mms_pfn_in_dump(mms_dump *d, uint64_t pfn)
@@ -102,17 +115,33 @@ bool mms_pfn_in_dump(mms_dump *d, uint64_t pfn)
 		return elf_paddr_state(d, pfn << d->k.page_shift) != 0;
 	if (!d->pagemap)
 		return true;
-	const uint64_t span = sizeof(d->bmp_cache) * 8;
-	uint64_t base = pfn & ~(span - 1);
-	if (!d->bmp_valid || base != d->bmp_base) {
-		if (kdump_bmp_get_bits(d->pagemap, base, base + span - 1,
-				       d->bmp_cache) != KDUMP_OK)
-			return false;
-		d->bmp_base = base;
+	if (!d->bmp_valid) {
+		d->bmp_base = UINT64_MAX;
 		d->bmp_valid = true;
 	}
+	return mms_kdump_pfn_present(d, d->pagemap, d->bmp_cache, &d->bmp_base,
+				     pfn);
+}
+
+/* A 32768-pfn window of the dump's page bitmap, cached by the caller
+ * (*cache_base UINT64_MAX: empty), 4096 bytes of cache. */
+bool mms_kdump_pfn_present(struct mms_dump *d, kdump_bmp_t *bmp,
+			   unsigned char *cache, uint64_t *cache_base,
+			   uint64_t pfn)
+{
+	(void)d;
+	if (!bmp)
+		return true;
+	const uint64_t span = 4096 * 8;
+	uint64_t base = pfn & ~(span - 1);
+	if (base != *cache_base) {
+		if (kdump_bmp_get_bits(bmp, base, base + span - 1, cache) !=
+		    KDUMP_OK)
+			return false;
+		*cache_base = base;
+	}
 	uint64_t bit = pfn - base;
-	return d->bmp_cache[bit / 8] & (1u << (bit % 8));
+	return cache[bit / 8] & (1u << (bit % 8));
 }
 
 static mms_error *set_arch(struct mms_dump *d)

@@ -84,6 +84,7 @@ struct mms_memmodel;
 struct mms_range {
 	uint64_t start, end;   /* [start, end) in bytes, physical, in the file */
 	uint64_t zero_end;     /* [end, zero_end): p_memsz past p_filesz */
+	uint64_t file_off;     /* where start sits in the file */
 };
 
 struct mms_zone_state {
@@ -125,6 +126,11 @@ struct mms_dump {
 	unsigned *online_cpus;
 	unsigned nr_online_cpus;
 	uint64_t *cpu_offsets;         /* __per_cpu_offset[] of online cpus */
+	/* page scans: per-thread libkdumpfile clones, made once, kept until
+	 * close (freeing them hits the same 0.5.1 bug as kdump_free) */
+	kdump_ctx_t *clones[8];
+	unsigned nr_clones;
+	struct mms_kpf_layout *kpf;    /* page flag bits, resolved once */
 };
 
 /* dump.c */
@@ -152,6 +158,22 @@ mms_error *mms_page_to_pfn(struct mms_dump *d, uint64_t page, uint64_t *pfn);
 mms_error *mms_memmodel_init(struct mms_dump *d);
 struct mms_memmodel;
 void mms_memmodel_free(struct mms_memmodel *mm);
+
+/* dump.c, for scans: 1 in the file, 2 zero-filled tail, 0 absent */
+int mms_elf_paddr_state(const struct mms_dump *d, uint64_t paddr,
+			uint64_t *file_off, uint64_t *run_end);
+bool mms_kdump_pfn_present(struct mms_dump *d, kdump_bmp_t *bmp,
+			   unsigned char *cache, uint64_t *cache_base,
+			   uint64_t pfn);
+
+/* kpf.c */
+struct mms_kpf_layout;
+mms_error *mms_kpf_init(struct mms_dump *d);
+/* pages[i] is pfn pages[0].pfn + i, decoded when have[i]; raw holds the
+ * struct pages at the same indexes */
+void mms_kpf_batch(const struct mms_dump *d, struct mms_page *pages,
+		   const bool *have, size_t n, const unsigned char *raw,
+		   size_t stride);
 
 /* dirty.c */
 mms_error *mms_writeback_stat(mms_dump *d, unsigned i, int64_t *value);

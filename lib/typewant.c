@@ -23,6 +23,7 @@ const char *const mms_want_enums[] = {
 	/* optional */
 	"migratetype", "numa_stat_item", "writeback_stat_item", "vm_stat_item",
 	"pagetype", "zone_watermarks", "pageblock_bits", "lru_list",
+	"compound_dtor_id",
 };
 const size_t mms_nr_want_enums =
 	sizeof(mms_want_enums) / sizeof(mms_want_enums[0]);
@@ -40,7 +41,7 @@ const char *const mms_want_symbols[] = {
 	"phys_base", "nr_online_nodes", "pgtable_l5_enabled",
 	"__pgtable_l5_enabled", "vm_dirty_ratio", "dirty_background_ratio",
 	"vm_dirty_bytes", "dirty_background_bytes", "nr_memmap_pages",
-	"nr_memmap_boot_pages",
+	"nr_memmap_boot_pages", "zero_pfn",
 };
 const size_t mms_nr_want_symbols =
 	sizeof(mms_want_symbols) / sizeof(mms_want_symbols[0]);
@@ -69,7 +70,10 @@ static const char *const either[][2] = {
 	{ "per_cpu_pageset", "per_cpu_zonestat" },   /* split in 5.14 */
 };
 /* in some kernels only: not waited for (pagetype: 6.12+) */
-static const char *const nowait[] = { "pagetype", "numa_stat_item" };
+static const char *const nowait[] = {
+	"pagetype", "numa_stat_item",
+	"compound_dtor_id",   /* gone in 6.3 */
+};
 
 static bool satisfied(const char *const *list, size_t n, const bool *found,
 		      size_t i)

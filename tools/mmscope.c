@@ -18,6 +18,10 @@ static void usage(FILE *out)
 	      "  pagetypeinfo  free blocks per migratetype, as /proc/pagetypeinfo\n"
 	      "  zoneinfo      zones in detail, as /proc/zoneinfo\n"
 	      "  vmstat        vm counters and events, as /proc/vmstat\n"
+	      "  page-types    every page frame by its kpageflags, as page-types\n"
+	      "                [--node N] [--zone NAME] [--flags a,b] [--pfn-range S-E]\n"
+	      "                [--raw] [--threads N]\n"
+	      "  kpageflags -o FILE   write a /proc/kpageflags file of the dump\n"
 	      "  profile extract --vmlinux VMLINUX -o FILE\n"
 	      "                write the type profile of a debug vmlinux\n"
 	      "\n"
@@ -86,6 +90,8 @@ int main(int argc, char **argv)
 		{ "pagetypeinfo", cmd_pagetypeinfo },
 		{ "zoneinfo", cmd_zoneinfo },
 		{ "vmstat", cmd_vmstat },
+		{ "page-types", cmd_page_types },
+		{ "kpageflags", cmd_kpageflags },
 	};
 	int (*fn)(struct tool *) = NULL;
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
@@ -105,6 +111,12 @@ int main(int argc, char **argv)
 		{ "cache-dir", required_argument, NULL, 'c' },
 		{ "no-walk", no_argument, NULL, 'W' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "raw", no_argument, NULL, 'r' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "node", required_argument, NULL, 'N' },
+		{ "zone", required_argument, NULL, 'Z' },
+		{ "flags", required_argument, NULL, 'F' },
+		{ "pfn-range", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -112,7 +124,7 @@ int main(int argc, char **argv)
 	struct tool t = { .j = { .out = stdout } };
 	int c;
 	optind = 2;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'v': o.vmlinux = optarg; break;
 		case 'p': o.profile = optarg; break;
@@ -122,6 +134,13 @@ int main(int argc, char **argv)
 		case 'c': o.cache_dir = optarg; break;
 		case 'W': t.no_walk = true; break;
 		case 'j': t.json = true; break;
+		case 'r': t.raw = true; break;
+		case 't': t.threads = (unsigned)strtoul(optarg, NULL, 0); break;
+		case 'N': t.node_opt = optarg; break;
+		case 'Z': t.zone_opt = optarg; break;
+		case 'F': t.flags_opt = optarg; break;
+		case 'R': t.pfn_range = optarg; break;
+		case 'o': t.out_path = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}

@@ -12,6 +12,9 @@ struct tool {
 	const char *path;
 	bool json;
 	bool no_walk;
+	bool raw;
+	unsigned threads;
+	const char *node_opt, *zone_opt, *flags_opt, *pfn_range, *out_path;
 	struct json j;
 };
 
@@ -21,6 +24,8 @@ int cmd_buddyinfo(struct tool *t);
 int cmd_pagetypeinfo(struct tool *t);
 int cmd_zoneinfo(struct tool *t);
 int cmd_vmstat(struct tool *t);
+int cmd_page_types(struct tool *t);
+int cmd_kpageflags(struct tool *t);
 
 /* Prints "mmscope: <message>" for err, frees it, returns 1. */
 int tool_fail(mms_error *err);

@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * /proc/kpageflags from a dump: what the kernel's stable_page_flags()
+ * (fs/proc/page.c) computes for each pfn, with the flag bit numbers taken
+ * from the dump's own enum pageflags.  Two shapes of that function are
+ * followed: the page-based one (up to 6.x with bit page types, checked
+ * against 6.1) and the folio-based one that goes with 6.12's top-byte page
+ * types (flags read from the folio, every anonymous page reported KSM).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+enum {
+	KPF_LOCKED, KPF_ERROR, KPF_REFERENCED, KPF_UPTODATE, KPF_DIRTY,
+	KPF_LRU, KPF_ACTIVE, KPF_SLAB, KPF_WRITEBACK, KPF_RECLAIM, KPF_BUDDY,
+	KPF_MMAP, KPF_ANON, KPF_SWAPCACHE, KPF_SWAPBACKED, KPF_COMPOUND_HEAD,
+	KPF_COMPOUND_TAIL, KPF_HUGE, KPF_UNEVICTABLE, KPF_HWPOISON, KPF_NOPAGE,
+	KPF_KSM, KPF_THP, KPF_OFFLINE, KPF_ZERO_PAGE, KPF_IDLE, KPF_PGTABLE,
+	KPF_RESERVED = 32, KPF_MLOCKED, KPF_MAPPEDTODISK, KPF_PRIVATE,
+	KPF_PRIVATE_2, KPF_OWNER_PRIVATE, KPF_ARCH, KPF_UNCACHED, KPF_SOFTDIRTY,
+	KPF_ARCH_2, KPF_ARCH_3,
+};
+
+/* kernel flag -> KPF bit copied as is */
+static const struct { const char *pg; int kpf; } copied[] = {
+	{ "PG_locked", KPF_LOCKED }, { "PG_error", KPF_ERROR },
+	{ "PG_dirty", KPF_DIRTY }, { "PG_uptodate", KPF_UPTODATE },
+	{ "PG_writeback", KPF_WRITEBACK }, { "PG_lru", KPF_LRU },
+	{ "PG_referenced", KPF_REFERENCED }, { "PG_active", KPF_ACTIVE },
+	{ "PG_reclaim", KPF_RECLAIM }, { "PG_swapbacked", KPF_SWAPBACKED },
+	{ "PG_unevictable", KPF_UNEVICTABLE }, { "PG_mlocked", KPF_MLOCKED },
+	{ "PG_uncached", KPF_UNCACHED }, { "PG_reserved", KPF_RESERVED },
+	{ "PG_mappedtodisk", KPF_MAPPEDTODISK }, { "PG_private", KPF_PRIVATE },
+	{ "PG_private_2", KPF_PRIVATE_2 },
+	{ "PG_owner_priv_1", KPF_OWNER_PRIVATE }, { "PG_arch_1", KPF_ARCH },
+	{ "PG_arch_2", KPF_ARCH_2 }, { "PG_arch_3", KPF_ARCH_3 },
+	{ "PG_idle", KPF_IDLE },
+};
+
+struct mms_kpf_layout {
+	bool folio_style;
+	int64_t copy_bit[sizeof(copied) / sizeof(copied[0])];
+	int64_t pg_head, pg_slab, pg_swapcache, pg_swapbacked, pg_hwpoison,
+		pg_large_rmappable, pg_lru;
+	/* page types: bit encoding (4.18+) or top byte (6.12) */
+	uint32_t ty_buddy, ty_offline, ty_table, ty_slab, ty_hugetlb;
+	int64_t o_compound_mapcount, o_compound_dtor, o_large_mapcount;
+	int64_t hugetlb_dtor;
+	uint64_t zero_pfn;
+	bool have_zero_pfn;
+};
+
+static int64_t num(const struct mms_dump *d, const char *name)
+{
+	char key[96];
+	snprintf(key, sizeof(key), "NUMBER(%s)", name);
+	int64_t v;
+	return mms_facts_num(d->facts, key, &v) ? v : -1;
+}
+
+mms_error *mms_kpf_init(struct mms_dump *d)
+{
+	struct mms_kpf_layout *l = calloc(1, sizeof(*l));
+	if (!l)
+		return mms_err_nomem();
+	const struct mms_kernel *k = &d->k;
+	l->folio_style = k->page_type_top_byte;
+	for (size_t i = 0; i < MMS_ARRAY_SIZE(copied); i++)
+		l->copy_bit[i] = num(d, copied[i].pg);
+	l->pg_head = num(d, "PG_head");
+	if (l->pg_head < 0) {   /* VMCOREINFO gives the mask */
+		int64_t mask = num(d, "PG_head_mask");
+		for (int b = 0; mask > 0 && b < 64; b++)
+			if (mask == (1LL << b))
+				l->pg_head = b;
+	}
+	l->pg_slab = num(d, "PG_slab");
+	l->pg_swapcache = num(d, "PG_swapcache");
+	if (l->pg_swapcache < 0)
+		l->pg_swapcache = num(d, "PG_owner_priv_1");
+	l->pg_swapbacked = num(d, "PG_swapbacked");
+	l->pg_hwpoison = num(d, "PG_hwpoison");
+	l->pg_large_rmappable = num(d, "PG_large_rmappable");
+	l->pg_lru = num(d, "PG_lru");
+	if (l->folio_style) {
+		l->ty_buddy = k->page_type_buddy;
+		l->ty_offline = (uint32_t)num(d, "PGTY_offline");
+		l->ty_table = (uint32_t)num(d, "PGTY_table");
+		l->ty_slab = (uint32_t)num(d, "PGTY_slab");
+		l->ty_hugetlb = (uint32_t)num(d, "PGTY_hugetlb");
+	} else {
+		/* 4.18-6.9 bit types: offline and table follow buddy (0x80) */
+		l->ty_buddy = k->page_type_buddy ? k->page_type_buddy : 0x80;
+		l->ty_offline = l->ty_buddy << 1;
+		l->ty_table = l->ty_buddy << 2;
+	}
+	l->o_compound_mapcount = mms_facts_offset(d->facts, "page",
+						  "compound_mapcount");
+	l->o_compound_dtor = mms_facts_offset(d->facts, "page", "compound_dtor");
+	l->o_large_mapcount = mms_facts_offset(d->facts, "folio",
+					       "_large_mapcount");
+	l->hugetlb_dtor = num(d, "HUGETLB_PAGE_DTOR");
+	char key[] = "ELFSYM(zero_pfn)";
+	uint64_t addr;
+	if (mms_facts_hex(d->facts, key, &addr) && addr) {
+		mms_error *err = mms_read_u64(d, addr + (uint64_t)k->kernel_offset,
+					      &l->zero_pfn);
+		l->have_zero_pfn = !err;
+		mms_error_free(err);
+	}
+	d->kpf = l;
+	return NULL;
+}
+
+static uint64_t bit(uint64_t flags, int64_t b)
+{
+	return b >= 0 && (flags >> b) & 1;
+}
+
+static bool has_type(const struct mms_kpf_layout *l, uint32_t t, uint32_t ty)
+{
+	if (!ty)
+		return false;
+	if (l->folio_style)
+		return (t >> 24) == ty;
+	return (t & (0xf0000000u | ty)) == 0xf0000000u;
+}
+
+void mms_kpf_batch(const struct mms_dump *d, struct mms_page *pages,
+		   const bool *have, size_t n, const unsigned char *raw,
+		   size_t stride)
+{
+	const struct mms_kpf_layout *l = d->kpf;
+	if (!n)
+		return;
+	uint64_t start = pages[0].pfn;   /* pages[i].pfn == start + i */
+	uint64_t free_end = 0;           /* pfns below are in a free block */
+	for (size_t i = 0; i < n; i++) {
+		if (!have[i])
+			continue;
+		struct mms_page *p = &pages[i];
+		uint64_t u = 0;
+		bool tail = p->compound_head & 1;
+		const struct mms_page *h = p;
+		size_t hi = i;
+		if (tail) {
+			uint64_t hp;
+			mms_error *err = mms_page_to_pfn((mms_dump *)d,
+						p->compound_head - 1, &hp);
+			if (!err && hp >= start && hp - start < n && have[hp - start]) {
+				hi = (size_t)(hp - start);
+				h = &pages[hi];
+			}
+			mms_error_free(err);
+		}
+		bool compound = tail || bit(p->flags, l->pg_head);
+		const unsigned char *hraw = raw + hi * stride;
+		bool has_second = compound && hi + 1 < n && have[hi + 1];
+		const unsigned char *second = raw + (hi + 1) * stride;
+		uint64_t k_flags = l->folio_style ? h->flags : p->flags;
+		uint64_t mapping = h->mapping;
+
+		bool mapped;
+		if (!compound) {
+			mapped = p->mapcount >= 0;
+		} else if (l->folio_style) {
+			/* folio_mapped(): _large_mapcount lives in page[1] */
+			mapped = has_second && l->o_large_mapcount >= 0 &&
+				 (int32_t)mms_get_u32(hraw, l->o_large_mapcount) >= 0;
+		} else {
+			/* 6.1 page_mapped(): the compound mapcount, or any
+			 * subpage's own mapcount */
+			mapped = has_second && l->o_compound_mapcount >= 0 &&
+				 (int32_t)mms_get_u32(second,
+						      l->o_compound_mapcount) >= 0;
+			for (size_t j = hi; !mapped && j < n && have[j] &&
+			     (j == hi || (pages[j].compound_head & 1)); j++)
+				mapped = pages[j].mapcount >= 0;
+		}
+		if (mapped)
+			u |= 1ULL << KPF_MMAP;
+		if (mapping & 1) {
+			u |= 1ULL << KPF_ANON;
+			/* 6.12: PAGE_MAPPING_KSM is ANON|MOVABLE, tested with a
+			 * plain &: every anonymous page shows KSM */
+			if (l->folio_style ? (mapping & 3) != 0 : (mapping & 3) == 3)
+				u |= 1ULL << KPF_KSM;
+		}
+		if (tail)
+			u |= 1ULL << KPF_COMPOUND_TAIL;
+		else if (bit(p->flags, l->pg_head))
+			u |= 1ULL << KPF_COMPOUND_HEAD;
+		bool huge;
+		if (l->folio_style)
+			huge = compound && has_type(l, h->page_type, l->ty_hugetlb);
+		else
+			huge = has_second && l->o_compound_dtor >= 0 &&
+			       l->hugetlb_dtor >= 0 &&
+			       second[l->o_compound_dtor] == l->hugetlb_dtor;
+		if (huge) {
+			u |= 1ULL << KPF_HUGE;
+		} else if (compound) {
+			bool thp = l->folio_style
+				? has_second && bit(pages[hi + 1].flags,
+						    l->pg_large_rmappable)
+				: bit(h->flags, l->pg_lru) || (h->mapping & 1);
+			if (thp)
+				u |= 1ULL << KPF_THP;
+		} else if (l->have_zero_pfn && p->pfn == l->zero_pfn) {
+			u |= 1ULL << KPF_ZERO_PAGE;
+		}
+		/* buddy: the head, and (count 0) every page of a free block */
+		if (has_type(l, p->page_type, l->ty_buddy)) {
+			u |= 1ULL << KPF_BUDDY;
+			if (p->private_ < 64)
+				free_end = p->pfn + (1ULL << p->private_);
+		} else if (p->refcount == 0 && p->pfn < free_end) {
+			u |= 1ULL << KPF_BUDDY;
+		}
+		if (has_type(l, p->page_type, l->ty_offline))
+			u |= 1ULL << KPF_OFFLINE;
+		if (has_type(l, p->page_type, l->ty_table))
+			u |= 1ULL << KPF_PGTABLE;
+		if (l->folio_style) {
+			if (has_type(l, h->page_type, l->ty_slab))
+				u |= 1ULL << KPF_SLAB;
+		} else if (bit(p->flags, l->pg_slab) ||
+			   (tail && bit(h->flags, l->pg_slab))) {
+			u |= 1ULL << KPF_SLAB;
+		}
+		for (size_t c = 0; c < MMS_ARRAY_SIZE(copied); c++)
+			if (bit(k_flags, l->copy_bit[c]))
+				u |= 1ULL << copied[c].kpf;
+		/* swap cache: PG_swapcache aliases PG_owner_priv_1 and counts
+		 * only with PG_swapbacked, both on the head */
+		if (bit(h->flags, l->pg_swapbacked) && bit(h->flags, l->pg_swapcache))
+			u |= 1ULL << KPF_SWAPCACHE;
+		/* hwpoison is per page outside hugetlb */
+		u &= ~(1ULL << KPF_HWPOISON);
+		if (bit(huge ? h->flags : p->flags, l->pg_hwpoison))
+			u |= 1ULL << KPF_HWPOISON;
+		p->kpf = u;
+	}
+}
+
+const char *mms_pageflag_name(mms_dump *d, unsigned b)
+{
+	const char *list = mms_facts_get(d->facts, "ENUM(pageflags)");
+	static __thread char name[64];
+	while (list && *list) {
+		const char *end = strchr(list, ',');
+		size_t len = end ? (size_t)(end - list) : strlen(list);
+		if (len < sizeof(name)) {
+			memcpy(name, list, len);
+			name[len] = '\0';
+			/* the first name of a bit; aliases and counts follow */
+			if (strncmp(name, "__", 2) && strncmp(name, "NR_", 3) &&
+			    num(d, name) == (int64_t)b)
+				return name;
+		}
+		list = end ? end + 1 : NULL;
+	}
+	return NULL;
+}

@@ -1,0 +1,437 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The page scan: every struct page of the dump, read section by section in
+ * large batches (never one struct per read), in parallel.  Each thread has
+ * its own libkdumpfile clone (contexts are not thread-safe); ELF dumps are
+ * read with pread() straight from the file, which is what lets a scan run
+ * at memory speed.  Struct pages whose memory the dump lacks are counted,
+ * never read.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "memmodel.h"
+
+#define CHUNK_PFNS 32768ULL       /* one x86-64 section: 2 MiB of mem_map */
+#define MAX_THREADS 8
+
+struct chunk {
+	uint64_t start_pfn, nr;
+	uint64_t map;             /* struct page of start_pfn */
+};
+
+struct scan {
+	struct mms_dump *d;
+	struct chunk *chunks;
+	uint64_t nr_chunks;
+	uint64_t next;            /* next chunk to take */
+	pthread_mutex_t lock;     /* next, bitmap queries, first error */
+	mms_page_fn fn;
+	void *arg;
+	bool stop;
+	mms_error *err;
+	uint64_t pages, excluded;
+};
+
+struct worker {
+	struct scan *s;
+	unsigned idx;
+	kdump_ctx_t *kd;
+	addrxlat_ctx_t *axctx;
+	addrxlat_sys_t *axsys;
+	unsigned char bmp[4096];
+	uint64_t bmp_base;
+	unsigned char *raw;       /* CHUNK_PFNS struct pages */
+	unsigned char *pagebuf;   /* one page for kdump reads */
+	struct mms_page *pages;
+	bool *have;               /* struct page i was read */
+	unsigned char *pgok;      /* mem_map page j was read */
+	pthread_t tid;
+};
+
+static mms_error *translate(struct worker *w, uint64_t vaddr, uint64_t *paddr)
+{
+	const struct mms_kernel *k = &w->s->d->k;
+	if (k->page_offset_base && vaddr >= k->page_offset_base &&
+	    vaddr - k->page_offset_base < (w->s->d->max_pfn << k->page_shift)) {
+		*paddr = vaddr - k->page_offset_base;
+		return NULL;
+	}
+	if (!w->axctx &&
+	    kdump_get_addrxlat(w->kd, &w->axctx, &w->axsys) != KDUMP_OK)
+		return mms_err(MMS_ERR_UNSUPPORTED, "no address translation: %s",
+			       kdump_get_err(w->kd));
+	addrxlat_fulladdr_t fa = { .addr = vaddr, .as = ADDRXLAT_KVADDR };
+	if (addrxlat_fulladdr_conv(&fa, ADDRXLAT_KPHYSADDR, w->axctx,
+				   w->axsys) != ADDRXLAT_OK)
+		return mms_err(MMS_ERR_NODATA, "cannot translate mem_map address "
+			       "0x%llx: %s", (unsigned long long)vaddr,
+			       addrxlat_ctx_get_err(w->axctx));
+	*paddr = fa.addr;
+	return NULL;
+}
+
+static bool phys_present(struct worker *w, uint64_t paddr)
+{
+	struct mms_dump *d = w->s->d;
+	if (d->elf)
+		return mms_elf_paddr_state(d, paddr, NULL, NULL) != 0;
+	pthread_mutex_lock(&w->s->lock);
+	bool ok = mms_kdump_pfn_present(d, d->pagemap, w->bmp, &w->bmp_base,
+					paddr >> d->k.page_shift);
+	pthread_mutex_unlock(&w->s->lock);
+	return ok;
+}
+
+/* Reads len bytes at paddr into out. */
+static bool read_phys(struct worker *w, uint64_t paddr, void *out, size_t len)
+{
+	struct mms_dump *d = w->s->d;
+	if (d->elf) {
+		uint64_t off, end;
+		int st = mms_elf_paddr_state(d, paddr, &off, &end);
+		if (st == 2) {
+			memset(out, 0, len);
+			return true;
+		}
+		if (st != 1 || end - paddr < len)
+			return false;
+		size_t done = 0;
+		while (done < len) {
+			ssize_t n = pread(d->fd, (char *)out + done, len - done,
+					  (off_t)(off + done));
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				return false;
+			done += (size_t)n;
+		}
+		return true;
+	}
+	size_t got = len;
+	return kdump_read(w->kd, KDUMP_KPHYSADDR, paddr, out, &got) == KDUMP_OK;
+}
+
+/* Reads the struct pages of one chunk into w->raw, mem_map page by
+ * mem_map page, merging physically contiguous runs of an ELF dump into one
+ * pread(); w->have[i] tells whether struct page i was read whole. */
+static void read_chunk(struct worker *w, const struct chunk *c)
+{
+	struct mms_dump *d = w->s->d;
+	uint64_t psz = (uint64_t)d->k.page_size, sz = (uint64_t)d->k.page_sz;
+	uint64_t bytes = c->nr * sz;
+	uint64_t base = c->map & ~(psz - 1);          /* first mem_map page */
+	uint64_t npages = (c->map + bytes - base + psz - 1) / psz;
+	memset(w->pgok, 0, npages);
+	for (uint64_t j = 0; j < npages;) {
+		uint64_t vaddr = base + j * psz, paddr;
+		mms_error *err = translate(w, vaddr, &paddr);
+		if (err || !phys_present(w, paddr)) {
+			mms_error_free(err);
+			j++;
+			continue;
+		}
+		/* extend over mem_map pages that follow physically (vmemmap
+		 * is mapped with 2 MiB pages) */
+		uint64_t run = 1;
+		while (d->elf && j + run < npages) {
+			uint64_t np;
+			mms_error *e2 = translate(w, vaddr + run * psz, &np);
+			bool contig = !e2 && np == paddr + run * psz;
+			mms_error_free(e2);
+			if (!contig)
+				break;
+			run++;
+		}
+		/* the part of [vaddr, vaddr + run pages) inside the chunk */
+		uint64_t lo = vaddr < c->map ? c->map - vaddr : 0;
+		uint64_t hi = run * psz;
+		if (vaddr + hi > c->map + bytes)
+			hi = c->map + bytes - vaddr;
+		unsigned char *dst = w->raw + (vaddr + lo - c->map);
+		bool ok;
+		if (d->elf) {
+			uint64_t fo, end;
+			int st = mms_elf_paddr_state(d, paddr + lo, &fo, &end);
+			if (st == 1 && end >= paddr + hi) {
+				size_t len = hi - lo, done = 0;
+				while (done < len) {
+					ssize_t r = pread(d->fd, dst + done, len - done,
+							  (off_t)(fo + done));
+					if (r < 0 && errno == EINTR)
+						continue;
+					if (r <= 0)
+						break;
+					done += (size_t)r;
+				}
+				ok = done == len;
+			} else {
+				/* crosses segments: page by page */
+				ok = true;
+				for (uint64_t o = lo; ok && o < hi;) {
+					uint64_t n = psz - ((paddr + o) & (psz - 1));
+					if (n > hi - o)
+						n = hi - o;
+					ok = read_phys(w, paddr + o, w->raw +
+						       (vaddr + o - c->map), n);
+					o += n;
+				}
+			}
+		} else {
+			ok = read_phys(w, paddr + lo, dst, hi - lo);
+		}
+		if (ok)
+			memset(w->pgok + j, 1, run);
+		j += run;
+	}
+	for (uint64_t i = 0; i < c->nr; i++) {
+		uint64_t first = (c->map + i * sz - base) / psz;
+		uint64_t last = (c->map + (i + 1) * sz - 1 - base) / psz;
+		w->have[i] = w->pgok[first] && w->pgok[last];
+	}
+}
+
+static int64_t off_or(const struct mms_dump *d, const char *m)
+{
+	return mms_facts_offset(d->facts, "page", m);
+}
+
+/* Fills pages[] from the raw struct pages of a chunk. */
+static size_t decode_chunk(struct worker *w, const struct chunk *c)
+{
+	struct mms_dump *d = w->s->d;
+	const struct mms_kernel *k = &d->k;
+	int64_t o_map = off_or(d, "mapping"), o_ref = off_or(d, "_refcount"),
+		o_idx = off_or(d, "index");
+	/* zone lookup: chunks are small next to zones, so one cursor */
+	unsigned zn = 0;
+	for (uint64_t i = 0; i < c->nr; i++) {
+		if (!w->have[i])
+			continue;
+		const unsigned char *p = w->raw + i * (uint64_t)k->page_sz;
+		struct mms_page *pg = &w->pages[i];
+		memset(pg, 0, sizeof(*pg));
+		pg->pfn = c->start_pfn + i;
+		pg->flags = mms_get_u64(p, k->page_flags);
+		pg->mapping = o_map >= 0 ? mms_get_u64(p, o_map) : 0;
+		pg->index = o_idx >= 0 ? mms_get_u64(p, o_idx) : 0;
+		pg->private_ = k->page_private >= 0 ? mms_get_u64(p, k->page_private) : 0;
+		pg->compound_head = k->page_compound_head >= 0
+			? mms_get_u64(p, k->page_compound_head) : 0;
+		pg->mapcount = k->page_mapcount >= 0
+			? (int32_t)mms_get_u32(p, k->page_mapcount) : -1;
+		pg->page_type = k->page_type >= 0 ? mms_get_u32(p, k->page_type)
+						  : (uint32_t)pg->mapcount;
+		pg->refcount = o_ref >= 0 ? (int32_t)mms_get_u32(p, o_ref) : 0;
+		/* zone and node from the zone spans */
+		unsigned nz = d->nr_nodes * (unsigned)k->max_nr_zones;
+		for (unsigned t = 0; t < nz; t++) {
+			const struct mms_zone *z = &d->zones[(zn + t) % nz].z;
+			if (z->spanned && pg->pfn >= z->start_pfn &&
+			    pg->pfn - z->start_pfn < z->spanned) {
+				zn = (zn + t) % nz;
+				pg->in_zone = true;
+				pg->node_idx = zn / (unsigned)k->max_nr_zones;
+				pg->zone_idx = zn % (unsigned)k->max_nr_zones;
+				break;
+			}
+		}
+	}
+	w->pages[0].pfn = c->start_pfn;
+	mms_kpf_batch(d, w->pages, w->have, (size_t)c->nr, w->raw,
+		      (size_t)k->page_sz);
+	/* hand out only what was read */
+	size_t n = 0;
+	for (uint64_t i = 0; i < c->nr; i++)
+		if (w->have[i])
+			w->pages[n++] = w->pages[i];
+	return n;
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct scan *s = w->s;
+	for (;;) {
+		pthread_mutex_lock(&s->lock);
+		uint64_t ci = s->next++;
+		bool stop = s->stop;
+		pthread_mutex_unlock(&s->lock);
+		if (stop || ci >= s->nr_chunks)
+			break;
+		const struct chunk *c = &s->chunks[ci];
+		read_chunk(w, c);
+		size_t n = decode_chunk(w, c);
+		pthread_mutex_lock(&s->lock);
+		s->pages += n;
+		s->excluded += c->nr - n;
+		pthread_mutex_unlock(&s->lock);
+		if (n && s->fn(s->arg, w->idx, w->pages, n)) {
+			pthread_mutex_lock(&s->lock);
+			s->stop = true;
+			pthread_mutex_unlock(&s->lock);
+		}
+	}
+	return NULL;
+}
+
+/* The chunks of [start, end): sections, or pieces of mem_map runs. */
+static mms_error *make_chunks(struct mms_dump *d, uint64_t start, uint64_t end,
+			      struct scan *s)
+{
+	const struct mms_memmodel *mm = d->mm;
+	uint64_t cap = 0;
+	for (uint64_t r = 0; r < mm->nr_runs; r++) {
+		const struct mms_memmap_run *run = &mm->runs[r];
+		for (uint64_t off = 0; off < run->nr_pages; off += CHUNK_PFNS) {
+			uint64_t lo = run->start_pfn + off;
+			uint64_t hi = lo + (run->nr_pages - off < CHUNK_PFNS
+					    ? run->nr_pages - off : CHUNK_PFNS);
+			if (lo < start)
+				lo = start;
+			if (hi > end)
+				hi = end;
+			if (lo >= hi)
+				continue;
+			if (s->nr_chunks == cap) {
+				cap = cap ? cap * 2 : 256;
+				struct chunk *c = realloc(s->chunks, cap * sizeof(*c));
+				if (!c)
+					return mms_err_nomem();
+				s->chunks = c;
+			}
+			s->chunks[s->nr_chunks++] = (struct chunk){ lo, hi - lo,
+				run->map + (lo - run->start_pfn) *
+					   (uint64_t)d->k.page_sz };
+		}
+	}
+	return NULL;
+}
+
+static int cmp_chunk(const void *a, const void *b)
+{
+	const struct chunk *x = a, *y = b;
+	return x->start_pfn < y->start_pfn ? -1 : x->start_pfn > y->start_pfn;
+}
+
+uint64_t mms_max_pfn(mms_dump *d)
+{
+	/* the kernel's own max_pfn bounds /proc/kpageflags */
+	uint64_t addr, v;
+	if (mms_facts_hex(d->facts, "ELFSYM(max_pfn)", &addr) && addr) {
+		mms_error *err = mms_read_u64(d, addr + (uint64_t)d->k.kernel_offset,
+					      &v);
+		bool ok = !err && v && v <= (1ULL << 40);
+		mms_error_free(err);
+		/* SPARSEMEM: early sections' memmaps are whole, and
+		 * /proc/kpageflags runs to the section end (5.x+) */
+		uint64_t sec = d->mm->nr_sections ? 1ULL << d->mm->pfn_section_shift : 1;
+		if (ok)
+			return (v + sec - 1) / sec * sec;
+	}
+	uint64_t max = 0;
+	for (unsigned i = 0; i < d->nr_nodes; i++)
+		if (d->nodes[i].start_pfn + d->nodes[i].spanned > max)
+			max = d->nodes[i].start_pfn + d->nodes[i].spanned;
+	return max;
+}
+
+mms_error *mms_scan_pages(mms_dump *d, uint64_t start_pfn, uint64_t end_pfn,
+			  unsigned threads, mms_page_fn fn, void *arg,
+			  struct mms_scan_result *result)
+{
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	memset(result, 0, sizeof(*result));
+	if (!end_pfn)
+		end_pfn = mms_max_pfn(d);
+	if (!threads) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		threads = n > 0 ? (unsigned)n : 1;
+	}
+	if (threads > MAX_THREADS)
+		threads = MAX_THREADS;
+	mms_error *err = d->kpf ? NULL : mms_kpf_init(d);
+	if (err)
+		return err;
+	struct scan s = { .d = d, .fn = fn, .arg = arg };
+	err = make_chunks(d, start_pfn, end_pfn, &s);
+	if (err) {
+		free(s.chunks);
+		return err;
+	}
+	qsort(s.chunks, s.nr_chunks, sizeof(*s.chunks), cmp_chunk);
+	pthread_mutex_init(&s.lock, NULL);
+	struct worker *w = calloc(threads, sizeof(*w));
+	if (!w)
+		err = mms_err_nomem();
+	uint64_t psz = (uint64_t)d->k.page_size;
+	size_t mm_pages = (size_t)(CHUNK_PFNS * (uint64_t)d->k.page_sz / psz + 2);
+	unsigned started = 0;
+	for (unsigned i = 0; !err && i < threads; i++) {
+		w[i].s = &s;
+		w[i].idx = i;
+		w[i].bmp_base = UINT64_MAX;
+		if (i >= d->nr_clones) {
+			d->clones[i] = kdump_clone(d->kd, 0);
+			if (!d->clones[i]) {
+				err = mms_err_nomem();
+				break;
+			}
+			d->nr_clones = i + 1;
+		}
+		w[i].kd = d->clones[i];
+		w[i].raw = malloc(CHUNK_PFNS * (uint64_t)d->k.page_sz + psz);
+		w[i].pages = malloc(CHUNK_PFNS * sizeof(struct mms_page));
+		w[i].have = malloc(CHUNK_PFNS);
+		w[i].pgok = malloc(mm_pages);
+		if (!w[i].raw || !w[i].pages || !w[i].have || !w[i].pgok) {
+			err = mms_err_nomem();
+			break;
+		}
+	}
+	for (unsigned i = 0; !err && i < threads; i++) {
+		if (pthread_create(&w[i].tid, NULL, worker_main, &w[i]) != 0) {
+			err = mms_err(MMS_ERR_IO, "cannot start scan thread: %s",
+				      strerror(errno));
+			pthread_mutex_lock(&s.lock);
+			s.stop = true;
+			pthread_mutex_unlock(&s.lock);
+			break;
+		}
+		started++;
+	}
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(w[i].tid, NULL);
+	for (unsigned i = 0; w && i < threads; i++) {
+		if (w[i].axsys)
+			addrxlat_sys_decref(w[i].axsys);
+		if (w[i].axctx)
+			addrxlat_ctx_decref(w[i].axctx);
+		free(w[i].raw);
+		free(w[i].pages);
+		free(w[i].have);
+		free(w[i].pgok);
+	}
+	free(w);
+	pthread_mutex_destroy(&s.lock);
+	/* pfns below max_pfn without a struct page: /proc/kpageflags NOPAGE */
+	uint64_t covered = 0;
+	for (uint64_t i = 0; i < s.nr_chunks; i++)
+		covered += s.chunks[i].nr;
+	free(s.chunks);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	result->pages = s.pages;
+	result->excluded = s.excluded;
+	result->nopage = (end_pfn - start_pfn) - covered;
+	result->threads = threads;
+	result->seconds = (double)(t1.tv_sec - t0.tv_sec) +
+			  (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	return err;
+}

@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * page-types and kpageflags: every page frame of the dump, summarised by
+ * its /proc/kpageflags bits the way the kernel's tools/mm/page-types does,
+ * or written out as a kpageflags file the stock `page-types -F` reads.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tool.h"
+
+#define KPF_HACKERS_BITS (0xffffULL << 32)
+#define KPF_COMPOUND_BITS ((1ULL << 15) | (1ULL << 16))
+#define KPF_HUGE_BIT (1ULL << 17)
+#define KPF_NOPAGE_BIT (1ULL << 20)
+
+static const char *const kpf_names[64] = {
+	[0] = "L:locked", [1] = "E:error", [2] = "R:referenced",
+	[3] = "U:uptodate", [4] = "D:dirty", [5] = "l:lru", [6] = "A:active",
+	[7] = "S:slab", [8] = "W:writeback", [9] = "I:reclaim",
+	[10] = "B:buddy", [11] = "M:mmap", [12] = "a:anonymous",
+	[13] = "s:swapcache", [14] = "b:swapbacked", [15] = "H:compound_head",
+	[16] = "T:compound_tail", [17] = "G:huge", [18] = "u:unevictable",
+	[19] = "X:hwpoison", [20] = "n:nopage", [21] = "x:ksm", [22] = "t:thp",
+	[23] = "o:offline", [24] = "z:zero_page", [25] = "i:idle_page",
+	[26] = "g:pgtable", [32] = "r:reserved", [33] = "m:mlocked",
+	[34] = "d:mappedtodisk", [35] = "P:private", [36] = "p:private_2",
+	[37] = "O:owner_private", [38] = "h:arch", [39] = "c:uncached",
+	[40] = "f:softdirty", [41] = "H:arch_2", [42] = "H:arch_3",
+	[43] = "2:owner_2",
+};
+
+struct counts {
+	uint64_t *keys, *vals;
+	size_t cap, n;
+};
+
+static void add(struct counts *c, uint64_t key, uint64_t v)
+{
+	if ((c->n + 1) * 2 > c->cap) {
+		struct counts g = { .cap = c->cap ? c->cap * 2 : 1024 };
+		g.keys = calloc(g.cap, 8);
+		g.vals = calloc(g.cap, 8);
+		if (!g.keys || !g.vals) {
+			fprintf(stderr, "mmscope: out of memory\n");
+			exit(1);
+		}
+		for (size_t i = 0; i < c->cap; i++)
+			if (c->vals[i])
+				add(&g, c->keys[i], c->vals[i]);
+		free(c->keys);
+		free(c->vals);
+		*c = g;
+	}
+	size_t i = (size_t)((key * 0x9e3779b97f4a7c15ULL) >> 20) & (c->cap - 1);
+	while (c->vals[i] && c->keys[i] != key)
+		i = (i + 1) & (c->cap - 1);
+	if (!c->vals[i]) {
+		c->keys[i] = key;
+		c->n++;
+	}
+	c->vals[i] += v;
+}
+
+struct filter {
+	long node, zone;          /* -1: any */
+	uint64_t pfn_lo, pfn_hi;
+	uint64_t flags_mask, flags_want;
+	bool raw;
+};
+
+struct pt_state {
+	const struct filter *f;
+	struct counts per_thread[8];
+	uint64_t *kpf_out;        /* kpageflags: indexed by pfn */
+	uint64_t kpf_len;
+};
+
+/* What page-types shows by default: no kernel-hacker bits, and compound
+ * bits only for hugetlb pages. */
+static uint64_t well_known(uint64_t flags)
+{
+	flags &= ~KPF_HACKERS_BITS;
+	if ((flags & KPF_COMPOUND_BITS) && !(flags & KPF_HUGE_BIT))
+		flags &= ~KPF_COMPOUND_BITS;
+	return flags;
+}
+
+static int on_pages(void *arg, unsigned thread, const struct mms_page *p,
+		    size_t n)
+{
+	struct pt_state *s = arg;
+	const struct filter *f = s->f;
+	for (size_t i = 0; i < n; i++) {
+		if (s->kpf_out) {
+			if (p[i].pfn < s->kpf_len)
+				s->kpf_out[p[i].pfn] = p[i].kpf;
+			continue;
+		}
+		if (f->node >= 0 && (!p[i].in_zone || (long)p[i].node_idx != f->node))
+			continue;
+		if (f->zone >= 0 && (!p[i].in_zone || (long)p[i].zone_idx != f->zone))
+			continue;
+		uint64_t flags = f->raw ? p[i].kpf : well_known(p[i].kpf);
+		if ((flags & f->flags_mask) != f->flags_want)
+			continue;
+		add(&s->per_thread[thread], flags, 1);
+	}
+	return 0;
+}
+
+static void symbolic(uint64_t flags, char *buf)
+{
+	size_t j = 0;
+	for (int b = 0; b < 64; b++)
+		if (kpf_names[b])
+			buf[j++] = (flags >> b) & 1 ? kpf_names[b][0] : '_';
+	buf[j] = '\0';
+}
+
+static void longnames(uint64_t flags, char *buf, size_t len)
+{
+	size_t j = 0;
+	buf[0] = '\0';
+	for (int b = 0; b < 64; b++)
+		if ((flags >> b) & 1 && kpf_names[b] && j + 24 < len)
+			j += (size_t)snprintf(buf + j, len - j, "%s%s", j ? "," : "",
+					      kpf_names[b] + 2);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static uint64_t parse_flags(const char *s)
+{
+	uint64_t v = 0;
+	char *copy = strdup(s), *save = NULL;
+	for (char *tok = strtok_r(copy, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		bool found = false;
+		for (int b = 0; b < 64; b++)
+			if (kpf_names[b] && (strcmp(tok, kpf_names[b] + 2) == 0 ||
+					     (strlen(tok) == 1 && tok[0] == kpf_names[b][0]))) {
+				v |= 1ULL << b;
+				found = true;
+				break;
+			}
+		if (!found) {
+			char *end;
+			uint64_t x = strtoull(tok, &end, 0);
+			if (*end) {
+				fprintf(stderr, "mmscope: unknown page flag '%s'\n", tok);
+				exit(2);
+			}
+			v |= x;
+		}
+	}
+	free(copy);
+	return v;
+}
+
+int cmd_page_types(struct tool *t)
+{
+	struct filter f = { .node = -1, .zone = -1, .raw = t->raw };
+	if (t->node_opt)
+		f.node = strtol(t->node_opt, NULL, 0);
+	if (t->zone_opt) {
+		f.zone = -1;
+		for (unsigned z = 0; z < mms_zone_count(t->dump); z++) {
+			struct mms_zone zone;
+			mms_error *err = mms_zone_get(t->dump, 0, z, &zone);
+			if (!err && strcasecmp(zone.name, t->zone_opt) == 0)
+				f.zone = z;
+			mms_error_free(err);
+		}
+		if (f.zone < 0) {
+			fprintf(stderr, "mmscope: no zone named '%s'\n", t->zone_opt);
+			return 2;
+		}
+	}
+	if (t->flags_opt) {
+		f.flags_mask = f.flags_want = parse_flags(t->flags_opt);
+	}
+	if (t->pfn_range && sscanf(t->pfn_range, "%" SCNi64 "-%" SCNi64,
+				   &f.pfn_lo, &f.pfn_hi) != 2) {
+		fprintf(stderr, "mmscope: --pfn-range wants START-END\n");
+		return 2;
+	}
+	struct pt_state s = { .f = &f };
+	struct mms_scan_result r;
+	mms_error *err = mms_scan_pages(t->dump, f.pfn_lo, f.pfn_hi,
+					t->threads, on_pages, &s, &r);
+	if (err)
+		return tool_fail(err);
+	struct counts all = { 0 };
+	for (int i = 0; i < 8; i++) {
+		for (size_t j = 0; j < s.per_thread[i].cap; j++)
+			if (s.per_thread[i].vals[j])
+				add(&all, s.per_thread[i].keys[j],
+				    s.per_thread[i].vals[j]);
+		free(s.per_thread[i].keys);
+		free(s.per_thread[i].vals);
+	}
+	uint64_t *keys = malloc((all.n + 1) * 8), total = 0;
+	size_t nk = 0;
+	for (size_t j = 0; j < all.cap; j++)
+		if (all.vals[j])
+			keys[nk++] = all.keys[j];
+	qsort(keys, nk, 8, cmp_u64);
+	uint64_t mb_shift = 20 - 12;
+	if (t->json) {
+		struct json *j = &t->j;
+		json_begin_object(j, NULL);
+		json_uint(j, "pages_scanned", r.pages);
+		json_uint(j, "excluded", r.excluded);
+		json_uint(j, "nopage", r.nopage);
+		json_begin_array(j, "flags");
+	} else {
+		printf("             flags\tpage-count       MB  symbolic-flags"
+		       "\t\t\tlong-symbolic-flags\n");
+	}
+	for (size_t i = 0; i < nk; i++) {
+		uint64_t v = 0;
+		for (size_t j = 0; j < all.cap; j++)
+			if (all.vals[j] && all.keys[j] == keys[i])
+				v = all.vals[j];
+		total += v;
+		char sym[80], lng[1024];
+		symbolic(keys[i], sym);
+		longnames(keys[i], lng, sizeof(lng));
+		if (t->json) {
+			json_begin_object(&t->j, NULL);
+			json_hex(&t->j, "flags", keys[i]);
+			json_uint(&t->j, "pages", v);
+			json_str(&t->j, "names", lng);
+			json_end_object(&t->j);
+		} else {
+			printf("0x%016" PRIx64 "\t%10" PRIu64 " %8" PRIu64 "  %s\t%s\n",
+			       keys[i], v, v >> mb_shift, sym, lng);
+		}
+	}
+	if (t->json) {
+		json_end_array(&t->j);
+		json_uint(&t->j, "total", total);
+		json_end_object(&t->j);
+		json_finish(&t->j);
+	} else {
+		printf("             total\t%10" PRIu64 " %8" PRIu64 "\n", total,
+		       total >> mb_shift);
+	}
+	if (r.excluded)
+		fprintf(stderr, "mmscope: %s: %" PRIu64 " struct pages are not in "
+			"the dump (filtered): not counted\n", t->path, r.excluded);
+	if (isatty(2))
+		fprintf(stderr, "%" PRIu64 " pages in %.2f s (%.1f M pages/s, %u "
+			"threads)\n", r.pages, r.seconds,
+			r.seconds > 0 ? r.pages / r.seconds / 1e6 : 0.0, r.threads);
+	free(keys);
+	free(all.keys);
+	free(all.vals);
+	return 0;
+}
+
+int cmd_kpageflags(struct tool *t)
+{
+	if (!t->out_path) {
+		fprintf(stderr, "mmscope: kpageflags needs -o FILE\n");
+		return 2;
+	}
+	uint64_t max = mms_max_pfn(t->dump);
+	struct filter f = { .node = -1, .zone = -1, .raw = true };
+	struct pt_state s = { .f = &f, .kpf_len = max };
+	s.kpf_out = malloc(max * 8 + 8);
+	if (!s.kpf_out) {
+		fprintf(stderr, "mmscope: out of memory\n");
+		return 1;
+	}
+	/* pfns with no struct page read back as NOPAGE, as the kernel says */
+	for (uint64_t i = 0; i < max; i++)
+		s.kpf_out[i] = KPF_NOPAGE_BIT;
+	struct mms_scan_result r;
+	mms_error *err = mms_scan_pages(t->dump, 0, max, t->threads, on_pages,
+					&s, &r);
+	if (err) {
+		free(s.kpf_out);
+		return tool_fail(err);
+	}
+	FILE *out = fopen(t->out_path, "wb");
+	if (!out || fwrite(s.kpf_out, 8, max, out) != max || fclose(out)) {
+		fprintf(stderr, "mmscope: %s: %s\n", t->out_path, strerror(errno));
+		free(s.kpf_out);
+		return 1;
+	}
+	free(s.kpf_out);
+	if (r.excluded)
+		fprintf(stderr, "mmscope: %s: %" PRIu64 " struct pages are not in "
+			"the dump (filtered): written as nopage\n", t->path,
+			r.excluded);
+	return 0;
+}
