@@ -213,7 +213,7 @@ void mms_kpf_batch(const struct mms_dump *d, struct mms_page *pages,
 			u |= 1ULL << KPF_ZERO_PAGE;
 		}
 		/* buddy: the head, and (count 0) every page of a free block */
-		if (has_type(l, p->page_type, l->ty_buddy)) {
+		if (p->buddy) {   /* in whichever encoding this kernel uses */
 			u |= 1ULL << KPF_BUDDY;
 			if (p->private_ < 64)
 				free_end = p->pfn + (1ULL << p->private_);

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "buddy.h"
 #include "internal.h"
 #include "memmodel.h"
 
@@ -229,6 +230,9 @@ static size_t decode_chunk(struct worker *w, const struct chunk *c)
 		pg->page_type = k->page_type >= 0 ? mms_get_u32(p, k->page_type)
 						  : (uint32_t)pg->mapcount;
 		pg->refcount = o_ref >= 0 ? (int32_t)mms_get_u32(p, o_ref) : 0;
+		pg->buddy = mms_page_is_buddy(k, p);
+		pg->buddy_order = pg->buddy && pg->private_ < 64
+					  ? (unsigned)pg->private_ : 0;
 		/* zone and node from the zone spans */
 		unsigned nz = d->nr_nodes * (unsigned)k->max_nr_zones;
 		for (unsigned t = 0; t < nz; t++) {
@@ -434,4 +438,54 @@ mms_error *mms_scan_pages(mms_dump *d, uint64_t start_pfn, uint64_t end_pfn,
 	result->seconds = (double)(t1.tv_sec - t0.tv_sec) +
 			  (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	return err;
+}
+
+static int take_one(void *arg, unsigned thread, const struct mms_page *p,
+		    size_t n)
+{
+	(void)thread;
+	struct mms_page *out = arg;
+	for (size_t i = 0; i < n; i++)
+		if (p[i].pfn == out->pfn)
+			*out = p[i];
+	return 0;
+}
+
+mms_error *mms_page_get(mms_dump *d, uint64_t pfn, struct mms_page *out)
+{
+	uint64_t addr;
+	mms_error *err = mms_pfn_to_page(d, pfn, &addr);
+	if (err)
+		return err;
+	/* the whole compound page or free block around it matters for the
+	 * kpageflags bits: scan the aligned 1024 pages around it */
+	uint64_t lo = pfn & ~1023ULL;
+	memset(out, 0, sizeof(*out));
+	out->pfn = pfn;
+	out->flags = UINT64_MAX;
+	struct mms_scan_result r;
+	err = mms_scan_pages(d, lo, lo + 1024, 1, take_one, out, &r);
+	if (!err && out->flags == UINT64_MAX && out->kpf == 0)
+		err = mms_err(MMS_ERR_NODATA, "struct page of pfn 0x%llx at "
+			      "0x%llx is not in the dump",
+			      (unsigned long long)pfn, (unsigned long long)addr);
+	return err;
+}
+
+mms_error *mms_addr_to_pfn(mms_dump *d, uint64_t addr, uint64_t *pfn)
+{
+	mms_error *err = mms_page_to_pfn(d, addr, pfn);
+	if (!err)
+		return NULL;
+	mms_error_free(err);
+	if (addr >= 0xffff800000000000ULL) {
+		uint64_t pa;
+		err = mms_kvaddr_to_phys(d, addr, &pa);
+		if (err)
+			return err;
+		*pfn = pa >> d->k.page_shift;
+		return NULL;
+	}
+	*pfn = addr >> d->k.page_shift;
+	return NULL;
 }

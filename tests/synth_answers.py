@@ -19,6 +19,9 @@ Rules:
       the planted fault at the planted struct page (and next pointer);
       a loop is reported as the bad back-link where it is planted.
   S4  VMCOREINFO alone gives the same buddyinfo as DWARF.
+  S5  every sample page of the answers decodes (`mmscope page`) to its
+      known flags, buddy mark and order; the page scan's buddy-marked pages
+      add up to the free lists' pages.
 """
 import json
 import os
@@ -159,6 +162,29 @@ def check_layout(mmscope, ldir, cache):
                                                   vm and vm.get(k), v))
     if not corrupt:
         path = os.path.join(ldir, DUMPS[0])
+        for pg in a.get("pages", []):
+            _, got = jrun(mmscope, ["page", "--json"] + targs +
+                          [path, str(pg["pfn"])], "%s pfn %d" % (lay, pg["pfn"]))
+            if got is None:
+                continue
+            check(u64(got["flags"]) == u64(pg["flags"]),
+                  "%s: S5 pfn %d flags %s != %s" % (lay, pg["pfn"],
+                                                   got["flags"], pg["flags"]))
+            check(got["buddy"] == pg["buddy"] and
+                  (not pg["buddy"] or got.get("order") == pg["order"]),
+                  "%s: S5 pfn %d buddy %s/%s != %s/%s (%s)" % (
+                      lay, pg["pfn"], got["buddy"], got.get("order"),
+                      pg["buddy"], pg["order"], pg.get("kind")))
+        with tempfile.NamedTemporaryFile() as kf:
+            p = run(mmscope, ["kpageflags"] + targs + ["-o", kf.name, path])
+            data = open(kf.name, "rb").read()
+            marked = sum(1 for i in range(0, len(data), 8)
+                         if data[i + 1] & 4)   # KPF_BUDDY is bit 10
+            free = sum(sum(int(x) << o for o, x in enumerate(l.split()[4:]))
+                       for l in a["buddyinfo"].splitlines())
+            check(p.returncode == 0 and marked == free,
+                  "%s: S5 %d pages marked buddy, free lists hold %d (%s)"
+                  % (lay, marked, free, p.stderr.strip()))
         p = run(mmscope, ["buddyinfo", "--vmcoreinfo-only", path])
         check(p.stdout == a["buddyinfo"], "%s: S4 VMCOREINFO-only buddyinfo "
               "differs (rc %d: %s)" % (lay, p.returncode, p.stderr.strip()))

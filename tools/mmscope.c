@@ -22,6 +22,7 @@ static void usage(FILE *out)
 	      "                [--node N] [--zone NAME] [--flags a,b] [--pfn-range S-E]\n"
 	      "                [--raw] [--threads N]\n"
 	      "  kpageflags -o FILE   write a /proc/kpageflags file of the dump\n"
+	      "  page DUMP PFN|PADDR|VADDR   one page decoded\n"
 	      "  profile extract --vmlinux VMLINUX -o FILE\n"
 	      "                write the type profile of a debug vmlinux\n"
 	      "\n"
@@ -92,6 +93,7 @@ int main(int argc, char **argv)
 		{ "vmstat", cmd_vmstat },
 		{ "page-types", cmd_page_types },
 		{ "kpageflags", cmd_kpageflags },
+		{ "page", cmd_page },
 	};
 	int (*fn)(struct tool *) = NULL;
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
@@ -145,12 +147,14 @@ int main(int argc, char **argv)
 		default: usage(stderr); return 2;
 		}
 	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "mmscope: %s needs exactly one DUMP argument\n",
-			cmd);
+	bool two = fn == cmd_page;
+	if (optind != argc - 1 - two) {
+		fprintf(stderr, "mmscope: %s needs %s\n", cmd,
+			two ? "DUMP and PFN|ADDR" : "exactly one DUMP argument");
 		return 2;
 	}
 	t.path = argv[optind];
+	t.arg2 = two ? argv[optind + 1] : NULL;
 	mms_error *err = mms_open(t.path, &o, &t.dump);
 	if (err)
 		return tool_fail(err);

@@ -221,6 +221,8 @@ int cmd_page_types(struct tool *t)
 		json_uint(j, "pages_scanned", r.pages);
 		json_uint(j, "excluded", r.excluded);
 		json_uint(j, "nopage", r.nopage);
+		json_uint(j, "threads", r.threads);
+		json_int(j, "scan_microseconds", (int64_t)(r.seconds * 1e6));
 		json_begin_array(j, "flags");
 	} else {
 		printf("             flags\tpage-count       MB  symbolic-flags"
@@ -303,5 +305,85 @@ int cmd_kpageflags(struct tool *t)
 		fprintf(stderr, "mmscope: %s: %" PRIu64 " struct pages are not in "
 			"the dump (filtered): written as nopage\n", t->path,
 			r.excluded);
+	return 0;
+}
+
+int cmd_page(struct tool *t)
+{
+	if (!t->arg2) {
+		fprintf(stderr, "mmscope: page needs PFN|PADDR|VADDR\n");
+		return 2;
+	}
+	char *end;
+	uint64_t v = strtoull(t->arg2, &end, 0), pfn = v;
+	if (*end) {
+		fprintf(stderr, "mmscope: '%s' is not a number\n", t->arg2);
+		return 2;
+	}
+	mms_error *err = NULL;
+	/* small numbers are pfns; anything larger is an address */
+	if (v >= mms_max_pfn(t->dump))
+		err = mms_addr_to_pfn(t->dump, v, &pfn);
+	struct mms_page p;
+	if (!err)
+		err = mms_page_get(t->dump, pfn, &p);
+	if (err)
+		return tool_fail(err);
+	char lng[1024], kflags[2048];
+	longnames(p.kpf, lng, sizeof(lng));
+	size_t j = 0;
+	kflags[0] = '\0';
+	for (unsigned b = 0; b < 64; b++) {
+		if (!((p.flags >> b) & 1))
+			continue;
+		const char *n = mms_pageflag_name(t->dump, b);
+		if (n && j + 40 < sizeof(kflags))
+			j += (size_t)snprintf(kflags + j, sizeof(kflags) - j, "%s%s",
+					      j ? "," : "", n);
+	}
+	struct mms_zone z = { 0 };
+	if (p.in_zone)
+		mms_error_free(mms_zone_get(t->dump, p.node_idx, p.zone_idx, &z));
+	if (t->json) {
+		struct json *js = &t->j;
+		json_begin_object(js, NULL);
+		json_uint(js, "pfn", p.pfn);
+		json_hex(js, "flags", p.flags);
+		json_str(js, "flag_names", kflags);
+		json_hex(js, "kpageflags", p.kpf);
+		json_str(js, "kpageflag_names", lng);
+		json_hex(js, "mapping", p.mapping);
+		json_hex(js, "private", p.private_);
+		json_hex(js, "compound_head", p.compound_head);
+		json_int(js, "mapcount", p.mapcount);
+		json_int(js, "refcount", p.refcount);
+		json_hex(js, "page_type", p.page_type);
+		json_bool(js, "buddy", p.buddy);
+		if (p.buddy)
+			json_uint(js, "order", p.buddy_order);
+		if (p.in_zone) {
+			json_int(js, "node", z.nid);
+			json_str(js, "zone", z.name);
+		}
+		json_end_object(js);
+		json_finish(js);
+		return 0;
+	}
+	printf("pfn           0x%" PRIx64 " (%" PRIu64 ")\n", p.pfn, p.pfn);
+	if (p.in_zone)
+		printf("zone          node %d %s\n", z.nid, z.name);
+	printf("flags         0x%" PRIx64 " %s\n", p.flags, kflags);
+	printf("kpageflags    0x%" PRIx64 " %s\n", p.kpf, lng);
+	printf("mapping       0x%" PRIx64 "\n", p.mapping);
+	printf("index         0x%" PRIx64 "\n", p.index);
+	printf("private       0x%" PRIx64 "\n", p.private_);
+	printf("compound_head 0x%" PRIx64 "%s\n", p.compound_head,
+	       p.compound_head & 1 ? " (tail)" : "");
+	printf("_refcount     %d\n", p.refcount);
+	printf("_mapcount     %d\n", p.mapcount);
+	printf("page_type     0x%08x\n", p.page_type);
+	if (p.buddy)
+		printf("buddy         head of a free block of order %u (%u pages)\n",
+		       p.buddy_order, 1u << p.buddy_order);
 	return 0;
 }

@@ -10,6 +10,7 @@
 struct tool {
 	mms_dump *dump;
 	const char *path;
+	const char *arg2;         /* PFN|ADDR of 'page' */
 	bool json;
 	bool no_walk;
 	bool raw;
@@ -26,6 +27,7 @@ int cmd_zoneinfo(struct tool *t);
 int cmd_vmstat(struct tool *t);
 int cmd_page_types(struct tool *t);
 int cmd_kpageflags(struct tool *t);
+int cmd_page(struct tool *t);
 
 /* Prints "mmscope: <message>" for err, frees it, returns 1. */
 int tool_fail(mms_error *err);

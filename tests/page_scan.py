@@ -1,0 +1,145 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Checks the whole-memory page scan against what each kernel said about
+its own page frames (/proc/kpageflags, read while the guest ran).
+
+usage: page_scan.py MMSCOPE [--committed | --cache]
+
+Rules, for every dump file of every fixture:
+  P1  `mmscope kpageflags` writes as many entries as the kernel's file.
+  P2  for every KPF bit, the pfns on which the dump and the kernel's file
+      disagree are at most drift + 64, where drift is how far the guest's
+      free pages moved between reading /proc/kpageflags and the final
+      /proc/buddyinfo: |pages the kernel marked buddy - the pages its
+      buddyinfo holds| (both the kernel's own words, read ms apart).  The
+      guest keeps running while kpageflags is read: the pages that changed
+      are the pages that changed.
+  P3  within the dump, the pages the scan marks buddy add up exactly to the
+      free pages the dump's own free lists hold (buddyinfo by order).
+  P4  a filtered dump of the same memory gives the same kpageflags, pfn by
+      pfn, as the unfiltered one (its mem_map is all there).
+  P5  page-types counts every pfn with a struct page exactly once.
+"""
+import array
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+failures = []
+checks = 0
+KPF_BUDDY, KPF_NOPAGE = 10, 20
+
+
+def check(cond, what):
+    global checks
+    checks += 1
+    if not cond:
+        failures.append(what)
+        print("FAIL: " + what, flush=True)
+
+
+def load(path):
+    a = array.array("Q")
+    with open(path, "rb") as f:
+        a.frombytes(f.read())
+    return a
+
+
+def run(mmscope, args):
+    p = subprocess.run([mmscope] + args, capture_output=True, text=True,
+                       timeout=900)
+    if p.returncode != 0:
+        raise RuntimeError("mmscope %s: %s" % (" ".join(args), p.stderr.strip()))
+    return p.stdout
+
+
+def buddy_pages(text):
+    return sum(sum(int(x) << o for o, x in enumerate(line.split()[4:]))
+               for line in text.splitlines())
+
+
+def check_dir(mmscope, d, typeargs, tmp):
+    summ = json.load(open(os.path.join(d, "summary.json")))
+    truth = load(os.path.join(d, "truth", "kpageflags"))
+    with open(os.path.join(d, "truth", "buddyinfo")) as f:
+        truth_free = buddy_pages(f.read())
+    truth_buddy = sum(1 for v in truth if v >> KPF_BUDDY & 1)
+    drift = abs(truth_buddy - truth_free)
+    tol = drift + 64
+    print("%s: drift %d pages, tolerance %d" % (os.path.basename(d), drift, tol),
+          flush=True)
+    files = sorted(f for f in summ["dumps"] if ".flat" not in f)
+    ref = None
+    for f in files:
+        path = os.path.join(d, f)
+        name = "%s/%s" % (os.path.basename(d), f)
+        out = os.path.join(tmp, "kpf")
+        run(mmscope, ["kpageflags"] + typeargs + ["-o", out, path])
+        mine = load(out)
+        check(len(mine) == len(truth), "%s: P1 %d entries, kernel %d"
+              % (name, len(mine), len(truth)))
+        n = min(len(mine), len(truth))
+        per_bit = [0] * 64
+        for i in range(n):
+            x = mine[i] ^ truth[i]
+            while x:
+                low = x & -x
+                per_bit[low.bit_length() - 1] += 1
+                x ^= low
+        for b in range(64):
+            check(per_bit[b] <= tol, "%s: P2 KPF bit %d differs on %d pfns "
+                  "(tol %d)" % (name, b, per_bit[b], tol))
+        free = buddy_pages(run(mmscope, ["buddyinfo"] + typeargs + [path]))
+        marked = sum(1 for v in mine if v >> KPF_BUDDY & 1)
+        check(marked == free, "%s: P3 %d pages marked buddy, free lists hold %d"
+              % (name, marked, free))
+        if "filtered" in summ["dumps"][f] and summ["dumps"][f]["filtered"] != "none" \
+                and ref is not None:
+            same = sum(1 for i in range(n) if mine[i] == ref[i])
+            check(same == n, "%s: P4 %d pfns differ from the unfiltered dump"
+                  % (name, n - same))
+        elif ref is None and summ["dumps"][f].get("filtered", "none") in ("none", "d1"):
+            ref = mine
+        pt = json.loads(run(mmscope, ["page-types", "--json"] + typeargs + [path]))
+        with_page = sum(1 for v in mine if not v >> KPF_NOPAGE & 1)
+        check(pt["total"] == with_page and pt["excluded"] == 0,
+              "%s: P5 page-types total %d, pfns with a struct page %d, "
+              "excluded %d" % (name, pt["total"], with_page, pt["excluded"]))
+
+
+def main():
+    mmscope = os.path.abspath(sys.argv[1])
+    mode = sys.argv[2] if len(sys.argv) > 2 else "--committed"
+    if mode == "--committed":
+        dirs = [(os.path.join(ROOT, "fixtures", "small"),
+                 ["--no-auto", "--profile",
+                  os.path.join(ROOT, "fixtures", "small", "kernel.profile")])]
+    else:
+        root = subprocess.run([os.path.join(ROOT, "fixtures", "generate"),
+                               "--print-cache"], capture_output=True,
+                              text=True, check=True).stdout.strip()
+        dirs = []
+        dumps = os.path.join(root, "dumps")
+        for n in sorted(os.listdir(dumps)) if os.path.isdir(dumps) else []:
+            s = os.path.join(dumps, n, "summary.json")
+            if os.path.exists(s):
+                vm = json.load(open(s)).get("vmlinux")
+                dirs.append((os.path.join(dumps, n), ["--vmlinux", vm]))
+    with tempfile.TemporaryDirectory() as tmp:
+        for d, typeargs in dirs:
+            try:
+                check_dir(mmscope, d, typeargs + ["--cache-dir", tmp], tmp)
+            except Exception as e:
+                failures.append("%s: %s" % (d, e))
+                print("FAIL: %s: %s" % (d, e), flush=True)
+    print("%d checks on %d fixture dirs, %d failed" % (checks, len(dirs),
+                                                      len(failures)))
+    return 1 if failures or not dirs else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
