@@ -14,6 +14,9 @@ Rules, for every dump file of every fixture:
       buddyinfo holds| (both the kernel's own words, read ms apart).  The
       guest keeps running while kpageflags is read: the pages that changed
       are the pages that changed.
+  P2k the kdump-path guest writes its capture to disk after reading it and
+      before it panics; on 6.12 that write marks the pages it touches
+      referenced, so KPF_REFERENCED is not compared there.
   P3  within the dump, the pages the scan marks buddy add up exactly to the
       free pages the dump's own free lists hold (buddyinfo by order).
   P4  a filtered dump of the same memory gives the same kpageflags, pfn by
@@ -91,6 +94,8 @@ def check_dir(mmscope, d, typeargs, tmp):
                 per_bit[low.bit_length() - 1] += 1
                 x ^= low
         for b in range(64):
+            if b == 2 and summ.get("kdump"):
+                continue   # P2k
             check(per_bit[b] <= tol, "%s: P2 KPF bit %d differs on %d pfns "
                   "(tol %d)" % (name, b, per_bit[b], tol))
         free = buddy_pages(run(mmscope, ["buddyinfo"] + typeargs + [path]))
