@@ -22,6 +22,10 @@ Rules, for every dump file of every fixture:
   P4  a filtered dump of the same memory gives the same kpageflags, pfn by
       pfn, as the unfiltered one (its mem_map is all there).
   P5  page-types counts every pfn with a struct page exactly once.
+  P6  memmap: the page frames it says hold mem_map are the right amount
+      (sections x pages per section x sizeof(struct page), rounded to whole
+      pages) and every one of them is a page the kernel itself marked
+      reserved (memblock-allocated) in /proc/kpageflags.
 """
 import array
 import json
@@ -76,6 +80,18 @@ def check_dir(mmscope, d, typeargs, tmp):
     print("%s: drift %d pages, tolerance %d" % (os.path.basename(d), drift, tol),
           flush=True)
     files = sorted(f for f in summ["dumps"] if ".flat" not in f)
+    mm = json.loads(run(mmscope, ["memmap", "--json"] + typeargs +
+                        [os.path.join(d, files[0])]))
+    want = sum(s_["pages"] for s_ in mm["sections"]) * 64
+    check(mm["mem_map_bytes"] == (want + 4095) // 4096 * 4096,
+          "%s: P6 mem_map %d bytes, sections need %d" %
+          (os.path.basename(d), mm["mem_map_bytes"], want))
+    for fr in mm["frames"]:
+        lo = int(fr["paddr"], 16) >> 12
+        for pfn in range(lo, lo + fr["bytes"] // 4096):
+            check(pfn < len(truth) and truth[pfn] >> 32 & 1,
+                  "%s: P6 mem_map frame pfn %#x not reserved in kpageflags"
+                  % (os.path.basename(d), pfn))
     ref = None
     for f in files:
         path = os.path.join(d, f)
@@ -132,7 +148,8 @@ def main():
         for n in sorted(os.listdir(dumps)) if os.path.isdir(dumps) else []:
             s = os.path.join(dumps, n, "summary.json")
             if os.path.exists(s):
-                vm = json.load(open(s)).get("vmlinux")
+                rel = json.load(open(s))["release"]
+                vm = os.path.join(root, "kernels", rel, "vmlinux")
                 dirs.append((os.path.join(dumps, n), ["--vmlinux", vm]))
     with tempfile.TemporaryDirectory() as tmp:
         for d, typeargs in dirs:

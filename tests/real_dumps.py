@@ -176,7 +176,12 @@ def check_fixture(mmscope, dumpdir, cache):
         summary = json.load(f)
     t = truthmod.build(os.path.join(dumpdir, "truth"))
     vcpus = summary.get("vcpus", 1)
+    # the debug vmlinux sits in the cache beside the dumps, whatever path
+    # the summary recorded when the cache was made
     vmlinux = summary.get("vmlinux")
+    if vmlinux and os.path.isabs(vmlinux):
+        vmlinux = os.path.join(os.path.dirname(os.path.dirname(dumpdir.rstrip("/"))),
+                               "kernels", summary["release"], "vmlinux")
     profile = os.path.join(dumpdir, "kernel.profile")
     outputs = {}
     if vmlinux and os.path.isabs(vmlinux):

@@ -23,6 +23,7 @@ static void usage(FILE *out)
 	      "                [--raw] [--threads N]\n"
 	      "  kpageflags -o FILE   write a /proc/kpageflags file of the dump\n"
 	      "  page DUMP PFN|PADDR|VADDR   one page decoded\n"
+	      "  memmap        sections and the page frames holding mem_map\n"
 	      "  profile extract --vmlinux VMLINUX -o FILE\n"
 	      "                write the type profile of a debug vmlinux\n"
 	      "\n"
@@ -94,6 +95,7 @@ int main(int argc, char **argv)
 		{ "page-types", cmd_page_types },
 		{ "kpageflags", cmd_kpageflags },
 		{ "page", cmd_page },
+		{ "memmap", cmd_memmap },
 	};
 	int (*fn)(struct tool *) = NULL;
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)

@@ -28,6 +28,7 @@ int cmd_vmstat(struct tool *t);
 int cmd_page_types(struct tool *t);
 int cmd_kpageflags(struct tool *t);
 int cmd_page(struct tool *t);
+int cmd_memmap(struct tool *t);
 
 /* Prints "mmscope: <message>" for err, frees it, returns 1. */
 int tool_fail(mms_error *err);
