@@ -252,7 +252,18 @@ struct mms_page {
 	uint64_t kpf;              /* /proc/kpageflags bits (KPF_*) */
 	unsigned node_idx, zone_idx;
 	bool in_zone;              /* the pfn lies in some zone's span */
+	unsigned compound_order;   /* order of the compound page it is part
+				      of (0: not compound) */
+	uint64_t compound_head_pfn;/* its head page */
+	bool buddy;                /* marked as the head of a free block */
+	unsigned buddy_order;      /* its order (page->private), if buddy */
 };
+
+/* One page decoded, by pfn. */
+mms_error *mms_page_get(mms_dump *dump, uint64_t pfn, struct mms_page *out);
+/* The pfn behind an address: a struct page in some mem_map, else a kernel
+ * virtual address (translated), else a physical address. */
+mms_error *mms_addr_to_pfn(mms_dump *dump, uint64_t addr, uint64_t *pfn);
 
 struct mms_scan_result {
 	uint64_t pages;            /* struct pages decoded */
@@ -279,6 +290,26 @@ mms_error *mms_scan_pages(mms_dump *dump, uint64_t start_pfn,
 uint64_t mms_max_pfn(mms_dump *dump);
 /* The name of kernel page flag bit (from enum pageflags), or NULL. */
 const char *mms_pageflag_name(mms_dump *dump, unsigned bit);
+
+/* ---- where mem_map lives --------------------------------------------- */
+
+struct mms_memmap_block {
+	uint64_t section_nr;       /* SPARSEMEM section, or the run's index */
+	uint64_t start_pfn, nr_pages;
+	uint64_t mem_map;          /* virtual address of start_pfn's page */
+	uint64_t coded;            /* section_mem_map as stored, 0 if none */
+	bool present, has_mem_map, online, early;
+};
+uint64_t mms_memmap_block_count(const mms_dump *dump);
+mms_error *mms_memmap_block_get(mms_dump *dump, uint64_t idx,
+				struct mms_memmap_block *out);
+
+/* Calls fn for each physically contiguous extent of memory holding struct
+ * pages (the page frames that store mem_map itself), merged, in virtual
+ * order.  in_dump is false for frames the dump left out. */
+typedef int (*mms_extent_fn)(void *arg, uint64_t vaddr, uint64_t paddr,
+			     uint64_t len, bool in_dump);
+mms_error *mms_memmap_frames(mms_dump *dump, mms_extent_fn fn, void *arg);
 
 /* ---- type profiles --------------------------------------------------- */
 

@@ -49,6 +49,8 @@ struct mms_kpf_layout {
 	uint32_t ty_buddy, ty_offline, ty_table, ty_slab, ty_hugetlb;
 	int64_t o_compound_mapcount, o_compound_dtor, o_large_mapcount;
 	int64_t hugetlb_dtor;
+	int64_t o_compound_order;     /* byte in page[1] (to 6.2) */
+	int64_t o_folio_flags_1;      /* folio->_flags_1, order in its low byte */
 	uint64_t zero_pfn;
 	bool have_zero_pfn;
 };
@@ -103,6 +105,8 @@ mms_error *mms_kpf_init(struct mms_dump *d)
 	l->o_large_mapcount = mms_facts_offset(d->facts, "folio",
 					       "_large_mapcount");
 	l->hugetlb_dtor = num(d, "HUGETLB_PAGE_DTOR");
+	l->o_compound_order = mms_facts_offset(d->facts, "page", "compound_order");
+	l->o_folio_flags_1 = mms_facts_offset(d->facts, "folio", "_flags_1");
 	char key[] = "ELFSYM(zero_pfn)";
 	uint64_t addr;
 	if (mms_facts_hex(d->facts, key, &addr) && addr) {
@@ -160,6 +164,13 @@ void mms_kpf_batch(const struct mms_dump *d, struct mms_page *pages,
 		const unsigned char *hraw = raw + hi * stride;
 		bool has_second = compound && hi + 1 < n && have[hi + 1];
 		const unsigned char *second = raw + (hi + 1) * stride;
+		p->compound_head_pfn = h->pfn;
+		p->compound_order = 0;
+		if (has_second && l->o_compound_order >= 0)
+			p->compound_order = second[l->o_compound_order];
+		else if (has_second && l->o_folio_flags_1 >= 0)
+			/* 6.3 moved the order into folio->_flags_1 */
+			p->compound_order = hraw[l->o_folio_flags_1];
 		uint64_t k_flags = l->folio_style ? h->flags : p->flags;
 		uint64_t mapping = h->mapping;
 

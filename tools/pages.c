@@ -5,6 +5,8 @@
  * or written out as a kpageflags file the stock `page-types -F` reads.
  */
 #include <errno.h>
+#include <stdatomic.h>
+#include <time.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,6 +77,11 @@ struct filter {
 
 struct pt_state {
 	const struct filter *f;
+	/* progress line: only on a terminal, only past a second */
+	bool progress;
+	atomic_uint_fast64_t done;
+	uint64_t total;
+	double start, last;
 	struct counts per_thread[8];
 	uint64_t *kpf_out;        /* kpageflags: indexed by pfn */
 	uint64_t kpf_len;
@@ -90,10 +97,38 @@ static uint64_t well_known(uint64_t flags)
 	return flags;
 }
 
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void progress(struct pt_state *s, unsigned thread, size_t n)
+{
+	uint64_t done = atomic_fetch_add(&s->done, n) + n;
+	if (!s->progress || thread != 0)
+		return;
+	double t = now();
+	if (t - s->start < 1.0 || t - s->last < 0.25)
+		return;
+	s->last = t;
+	fprintf(stderr, "\rscanned %" PRIu64 " of %" PRIu64 " pages (%.0f%%)",
+		done, s->total, s->total ? 100.0 * (double)done / (double)s->total
+					 : 0.0);
+}
+
+static void progress_end(struct pt_state *s)
+{
+	if (s->progress && s->last > 0)
+		fprintf(stderr, "\r\033[K");
+}
+
 static int on_pages(void *arg, unsigned thread, const struct mms_page *p,
 		    size_t n)
 {
 	struct pt_state *s = arg;
+	progress(s, thread, n);
 	const struct filter *f = s->f;
 	for (size_t i = 0; i < n; i++) {
 		if (s->kpf_out) {
@@ -193,10 +228,12 @@ int cmd_page_types(struct tool *t)
 		fprintf(stderr, "mmscope: --pfn-range wants START-END\n");
 		return 2;
 	}
-	struct pt_state s = { .f = &f };
+	struct pt_state s = { .f = &f, .progress = isatty(2),
+			      .total = mms_max_pfn(t->dump), .start = now() };
 	struct mms_scan_result r;
 	mms_error *err = mms_scan_pages(t->dump, f.pfn_lo, f.pfn_hi,
 					t->threads, on_pages, &s, &r);
+	progress_end(&s);
 	if (err)
 		return tool_fail(err);
 	struct counts all = { 0 };
@@ -260,10 +297,7 @@ int cmd_page_types(struct tool *t)
 	if (r.excluded)
 		fprintf(stderr, "mmscope: %s: %" PRIu64 " struct pages are not in "
 			"the dump (filtered): not counted\n", t->path, r.excluded);
-	if (isatty(2))
-		fprintf(stderr, "%" PRIu64 " pages in %.2f s (%.1f M pages/s, %u "
-			"threads)\n", r.pages, r.seconds,
-			r.seconds > 0 ? r.pages / r.seconds / 1e6 : 0.0, r.threads);
+
 	free(keys);
 	free(all.keys);
 	free(all.vals);
@@ -278,7 +312,8 @@ int cmd_kpageflags(struct tool *t)
 	}
 	uint64_t max = mms_max_pfn(t->dump);
 	struct filter f = { .node = -1, .zone = -1, .raw = true };
-	struct pt_state s = { .f = &f, .kpf_len = max };
+	struct pt_state s = { .f = &f, .kpf_len = max, .progress = isatty(2),
+			      .total = max, .start = now() };
 	s.kpf_out = malloc(max * 8 + 8);
 	if (!s.kpf_out) {
 		fprintf(stderr, "mmscope: out of memory\n");
@@ -290,6 +325,7 @@ int cmd_kpageflags(struct tool *t)
 	struct mms_scan_result r;
 	mms_error *err = mms_scan_pages(t->dump, 0, max, t->threads, on_pages,
 					&s, &r);
+	progress_end(&s);
 	if (err) {
 		free(s.kpf_out);
 		return tool_fail(err);
@@ -359,6 +395,8 @@ int cmd_page(struct tool *t)
 		json_int(js, "refcount", p.refcount);
 		json_hex(js, "page_type", p.page_type);
 		json_bool(js, "buddy", p.buddy);
+		json_uint(js, "compound_order", p.compound_order);
+		json_uint(js, "compound_head_pfn", p.compound_head_pfn);
 		if (p.buddy)
 			json_uint(js, "order", p.buddy_order);
 		if (p.in_zone) {
@@ -374,7 +412,13 @@ int cmd_page(struct tool *t)
 		printf("zone          node %d %s\n", z.nid, z.name);
 	printf("flags         0x%" PRIx64 " %s\n", p.flags, kflags);
 	printf("kpageflags    0x%" PRIx64 " %s\n", p.kpf, lng);
-	printf("mapping       0x%" PRIx64 "\n", p.mapping);
+	static const char *const kinds[] = { "file", "anon", "movable", "ksm" };
+	printf("mapping       0x%" PRIx64 " (%s)\n", p.mapping,
+	       p.mapping ? kinds[p.mapping & 3] : "none");
+	if (p.compound_order || (p.compound_head & 1))
+		printf("compound      order %u (%u pages), head pfn 0x%" PRIx64 "\n",
+		       p.compound_order, 1u << p.compound_order,
+		       p.compound_head_pfn);
 	printf("index         0x%" PRIx64 "\n", p.index);
 	printf("private       0x%" PRIx64 "\n", p.private_);
 	printf("compound_head 0x%" PRIx64 "%s\n", p.compound_head,
