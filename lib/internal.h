@@ -173,7 +173,7 @@ mms_error *mms_kpf_init(struct mms_dump *d);
  * struct pages at the same indexes */
 void mms_kpf_batch(const struct mms_dump *d, struct mms_page *pages,
 		   const bool *have, size_t n, const unsigned char *raw,
-		   size_t stride);
+		   size_t stride, uint64_t map);
 
 /* dirty.c */
 mms_error *mms_writeback_stat(mms_dump *d, unsigned i, int64_t *value);

@@ -53,6 +53,9 @@ struct mms_kpf_layout {
 	int64_t o_folio_flags_1;      /* folio->_flags_1, order in its low byte */
 	uint64_t zero_pfn;
 	bool have_zero_pfn;
+	/* copied bits, one table per byte of page->flags: OR of 8 lookups */
+	uint64_t copy_table[8][256];
+	unsigned copy_bytes[8], nr_copy_bytes;   /* bytes with a copied bit */
 };
 
 static int64_t num(const struct mms_dump *d, const char *name)
@@ -99,6 +102,23 @@ mms_error *mms_kpf_init(struct mms_dump *d)
 		l->ty_offline = l->ty_buddy << 1;
 		l->ty_table = l->ty_buddy << 2;
 	}
+	for (unsigned byte = 0; byte < 8; byte++)
+		for (unsigned v = 0; v < 256; v++) {
+			uint64_t u = 0;
+			for (size_t c = 0; c < MMS_ARRAY_SIZE(copied); c++) {
+				int64_t b = l->copy_bit[c];
+				if (b >= 0 && b / 8 == byte && (v >> (b % 8)) & 1)
+					u |= 1ULL << copied[c].kpf;
+			}
+			l->copy_table[byte][v] = u;
+		}
+	for (unsigned byte = 0; byte < 8; byte++) {
+		bool any = false;
+		for (unsigned v = 1; v < 256; v <<= 1)
+			any |= l->copy_table[byte][v] != 0;
+		if (any)
+			l->copy_bytes[l->nr_copy_bytes++] = byte;
+	}
 	l->o_compound_mapcount = mms_facts_offset(d->facts, "page",
 						  "compound_mapcount");
 	l->o_compound_dtor = mms_facts_offset(d->facts, "page", "compound_dtor");
@@ -135,7 +155,7 @@ static bool has_type(const struct mms_kpf_layout *l, uint32_t t, uint32_t ty)
 
 void mms_kpf_batch(const struct mms_dump *d, struct mms_page *pages,
 		   const bool *have, size_t n, const unsigned char *raw,
-		   size_t stride)
+		   size_t stride, uint64_t map)
 {
 	const struct mms_kpf_layout *l = d->kpf;
 	if (!n)
@@ -151,14 +171,21 @@ void mms_kpf_batch(const struct mms_dump *d, struct mms_page *pages,
 		const struct mms_page *h = p;
 		size_t hi = i;
 		if (tail) {
-			uint64_t hp;
-			mms_error *err = mms_page_to_pfn((mms_dump *)d,
-						p->compound_head - 1, &hp);
-			if (!err && hp >= start && hp - start < n && have[hp - start]) {
+			/* the head is nearly always in the same batch */
+			uint64_t ha = p->compound_head - 1, hp;
+			if (ha >= map && (ha - map) % stride == 0 &&
+			    (ha - map) / stride < n) {
+				hp = start + (ha - map) / stride;
+			} else {
+				mms_error *err = mms_page_to_pfn((mms_dump *)d, ha, &hp);
+				if (err)
+					hp = UINT64_MAX;
+				mms_error_free(err);
+			}
+			if (hp >= start && hp - start < n && have[hp - start]) {
 				hi = (size_t)(hp - start);
 				h = &pages[hi];
 			}
-			mms_error_free(err);
 		}
 		bool compound = tail || bit(p->flags, l->pg_head);
 		const unsigned char *hraw = raw + hi * stride;
@@ -242,9 +269,10 @@ void mms_kpf_batch(const struct mms_dump *d, struct mms_page *pages,
 			   (tail && bit(h->flags, l->pg_slab))) {
 			u |= 1ULL << KPF_SLAB;
 		}
-		for (size_t c = 0; c < MMS_ARRAY_SIZE(copied); c++)
-			if (bit(k_flags, l->copy_bit[c]))
-				u |= 1ULL << copied[c].kpf;
+		for (unsigned c = 0; c < l->nr_copy_bytes; c++) {
+			unsigned byte = l->copy_bytes[c];
+			u |= l->copy_table[byte][(k_flags >> (8 * byte)) & 0xff];
+		}
 		/* swap cache: PG_swapcache aliases PG_owner_priv_1 and counts
 		 * only with PG_swapbacked, both on the head */
 		if (bit(h->flags, l->pg_swapbacked) && bit(h->flags, l->pg_swapcache))

@@ -141,10 +141,11 @@ static void read_chunk(struct worker *w, const struct chunk *c)
 		/* extend over mem_map pages that follow physically (vmemmap
 		 * is mapped with 2 MiB pages) */
 		uint64_t run = 1;
-		while (d->elf && j + run < npages) {
+		while (j + run < npages) {
 			uint64_t np;
 			mms_error *e2 = translate(w, vaddr + run * psz, &np);
-			bool contig = !e2 && np == paddr + run * psz;
+			bool contig = !e2 && np == paddr + run * psz &&
+				      (d->elf || phys_present(w, np));
 			mms_error_free(e2);
 			if (!contig)
 				break;
@@ -203,21 +204,23 @@ static int64_t off_or(const struct mms_dump *d, const char *m)
 	return mms_facts_offset(d->facts, "page", m);
 }
 
-/* Fills pages[] from the raw struct pages of a chunk. */
-static size_t decode_chunk(struct worker *w, const struct chunk *c)
+/* Fills pages[i] (pfn start_pfn + i) for every struct page read. */
+static void decode_chunk(struct worker *w, const struct chunk *c)
 {
 	struct mms_dump *d = w->s->d;
 	const struct mms_kernel *k = &d->k;
 	int64_t o_map = off_or(d, "mapping"), o_ref = off_or(d, "_refcount"),
 		o_idx = off_or(d, "index");
-	/* zone lookup: chunks are small next to zones, so one cursor */
-	unsigned zn = 0;
+	/* the zone of the last page, tried first */
+	uint64_t z_lo = 1, z_hi = 0;
+	unsigned z_node = 0, z_idx = 0;
+	bool z_in = false;
+	unsigned nz = d->nr_nodes * (unsigned)k->max_nr_zones;
 	for (uint64_t i = 0; i < c->nr; i++) {
 		if (!w->have[i])
 			continue;
 		const unsigned char *p = w->raw + i * (uint64_t)k->page_sz;
 		struct mms_page *pg = &w->pages[i];
-		memset(pg, 0, sizeof(*pg));
 		pg->pfn = c->start_pfn + i;
 		pg->flags = mms_get_u64(p, k->page_flags);
 		pg->mapping = o_map >= 0 ? mms_get_u64(p, o_map) : 0;
@@ -233,28 +236,54 @@ static size_t decode_chunk(struct worker *w, const struct chunk *c)
 		pg->buddy = mms_page_is_buddy(k, p);
 		pg->buddy_order = pg->buddy && pg->private_ < 64
 					  ? (unsigned)pg->private_ : 0;
-		/* zone and node from the zone spans */
-		unsigned nz = d->nr_nodes * (unsigned)k->max_nr_zones;
-		for (unsigned t = 0; t < nz; t++) {
-			const struct mms_zone *z = &d->zones[(zn + t) % nz].z;
-			if (z->spanned && pg->pfn >= z->start_pfn &&
-			    pg->pfn - z->start_pfn < z->spanned) {
-				zn = (zn + t) % nz;
-				pg->in_zone = true;
-				pg->node_idx = zn / (unsigned)k->max_nr_zones;
-				pg->zone_idx = zn % (unsigned)k->max_nr_zones;
-				break;
+		pg->kpf = 0;
+		if (pg->pfn < z_lo || pg->pfn >= z_hi) {
+			z_in = false;
+			z_lo = pg->pfn;
+			z_hi = pg->pfn + 1;
+			for (unsigned t = 0; t < nz; t++) {
+				const struct mms_zone *z = &d->zones[t].z;
+				if (z->spanned && pg->pfn >= z->start_pfn &&
+				    pg->pfn - z->start_pfn < z->spanned) {
+					z_in = true;
+					z_node = t / (unsigned)k->max_nr_zones;
+					z_idx = t % (unsigned)k->max_nr_zones;
+					z_lo = z->start_pfn;
+					z_hi = z->start_pfn + z->spanned;
+					break;
+				}
 			}
 		}
+		pg->in_zone = z_in;
+		pg->node_idx = z_node;
+		pg->zone_idx = z_idx;
 	}
 	w->pages[0].pfn = c->start_pfn;
 	mms_kpf_batch(d, w->pages, w->have, (size_t)c->nr, w->raw,
-		      (size_t)k->page_sz);
-	/* hand out only what was read */
-	size_t n = 0;
-	for (uint64_t i = 0; i < c->nr; i++)
-		if (w->have[i])
-			w->pages[n++] = w->pages[i];
+		      (size_t)k->page_sz, c->map);
+}
+
+/* Hands out each run of consecutive pages that were read. */
+static uint64_t deliver(struct worker *w, const struct chunk *c)
+{
+	struct scan *s = w->s;
+	uint64_t n = 0;
+	for (uint64_t i = 0; i < c->nr;) {
+		if (!w->have[i]) {
+			i++;
+			continue;
+		}
+		uint64_t j = i;
+		while (j < c->nr && w->have[j])
+			j++;
+		n += j - i;
+		if (!s->stop && s->fn(s->arg, w->idx, w->pages + i, j - i)) {
+			pthread_mutex_lock(&s->lock);
+			s->stop = true;
+			pthread_mutex_unlock(&s->lock);
+		}
+		i = j;
+	}
 	return n;
 }
 
@@ -271,16 +300,12 @@ static void *worker_main(void *arg)
 			break;
 		const struct chunk *c = &s->chunks[ci];
 		read_chunk(w, c);
-		size_t n = decode_chunk(w, c);
+		decode_chunk(w, c);
+		uint64_t n = deliver(w, c);
 		pthread_mutex_lock(&s->lock);
 		s->pages += n;
 		s->excluded += c->nr - n;
 		pthread_mutex_unlock(&s->lock);
-		if (n && s->fn(s->arg, w->idx, w->pages, n)) {
-			pthread_mutex_lock(&s->lock);
-			s->stop = true;
-			pthread_mutex_unlock(&s->lock);
-		}
 	}
 	return NULL;
 }

@@ -39,6 +39,7 @@ static const char *const kpf_names[64] = {
 struct counts {
 	uint64_t *keys, *vals;
 	size_t cap, n;
+	uint64_t last_key, last_count;   /* runs of equal flags are common */
 };
 
 static void add(struct counts *c, uint64_t key, uint64_t v)
@@ -143,7 +144,15 @@ static int on_pages(void *arg, unsigned thread, const struct mms_page *p,
 		uint64_t flags = f->raw ? p[i].kpf : well_known(p[i].kpf);
 		if ((flags & f->flags_mask) != f->flags_want)
 			continue;
-		add(&s->per_thread[thread], flags, 1);
+		struct counts *c = &s->per_thread[thread];
+		if (c->last_count && c->last_key == flags) {
+			c->last_count++;
+			continue;
+		}
+		if (c->last_count)
+			add(c, c->last_key, c->last_count);
+		c->last_key = flags;
+		c->last_count = 1;
 	}
 	return 0;
 }
@@ -238,6 +247,9 @@ int cmd_page_types(struct tool *t)
 		return tool_fail(err);
 	struct counts all = { 0 };
 	for (int i = 0; i < 8; i++) {
+		if (s.per_thread[i].last_count)
+			add(&s.per_thread[i], s.per_thread[i].last_key,
+			    s.per_thread[i].last_count);
 		for (size_t j = 0; j < s.per_thread[i].cap; j++)
 			if (s.per_thread[i].vals[j])
 				add(&all, s.per_thread[i].keys[j],
