@@ -5,6 +5,7 @@
  * or written out as a kpageflags file the stock `page-types -F` reads.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdatomic.h>
 #include <time.h>
 #include <inttypes.h>
@@ -84,8 +85,9 @@ struct pt_state {
 	uint64_t total;
 	double start, last;
 	struct counts per_thread[8];
-	uint64_t *kpf_out;        /* kpageflags: indexed by pfn */
+	int kpf_fd;               /* kpageflags: entries written in place */
 	uint64_t kpf_len;
+	atomic_bool write_failed;
 };
 
 /* What page-types shows by default: no kernel-hacker bits, and compound
@@ -132,9 +134,18 @@ static int on_pages(void *arg, unsigned thread, const struct mms_page *p,
 	progress(s, thread, n);
 	const struct filter *f = s->f;
 	for (size_t i = 0; i < n; i++) {
-		if (s->kpf_out) {
-			if (p[i].pfn < s->kpf_len)
-				s->kpf_out[p[i].pfn] = p[i].kpf;
+		if (s->kpf_fd >= 0) {
+			/* a batch is consecutive pfns: one pwrite */
+			size_t m = 0;
+			uint64_t buf[512];
+			while (i + m < n && m < 512 && p[i + m].pfn < s->kpf_len) {
+				buf[m] = p[i + m].kpf;
+				m++;
+			}
+			if (m && pwrite(s->kpf_fd, buf, m * 8,
+					(off_t)(p[i].pfn * 8)) != (ssize_t)(m * 8))
+				atomic_store(&s->write_failed, true);
+			i += m ? m - 1 : 0;
 			continue;
 		}
 		if (f->node >= 0 && (!p[i].in_zone || (long)p[i].node_idx != f->node))
@@ -237,7 +248,7 @@ int cmd_page_types(struct tool *t)
 		fprintf(stderr, "mmscope: --pfn-range wants START-END\n");
 		return 2;
 	}
-	struct pt_state s = { .f = &f, .progress = isatty(2),
+	struct pt_state s = { .f = &f, .progress = isatty(2), .kpf_fd = -1,
 			      .total = mms_max_pfn(t->dump), .start = now() };
 	struct mms_scan_result r;
 	mms_error *err = mms_scan_pages(t->dump, f.pfn_lo, f.pfn_hi,
@@ -326,29 +337,37 @@ int cmd_kpageflags(struct tool *t)
 	struct filter f = { .node = -1, .zone = -1, .raw = true };
 	struct pt_state s = { .f = &f, .kpf_len = max, .progress = isatty(2),
 			      .total = max, .start = now() };
-	s.kpf_out = malloc(max * 8 + 8);
-	if (!s.kpf_out) {
-		fprintf(stderr, "mmscope: out of memory\n");
+	s.kpf_fd = open(t->out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (s.kpf_fd < 0) {
+		fprintf(stderr, "mmscope: %s: %s\n", t->out_path, strerror(errno));
 		return 1;
 	}
-	/* pfns with no struct page read back as NOPAGE, as the kernel says */
-	for (uint64_t i = 0; i < max; i++)
-		s.kpf_out[i] = KPF_NOPAGE_BIT;
+	/* pfns with no struct page read back as NOPAGE, as the kernel says;
+	 * the file is filled with that first and the scan writes over it,
+	 * so memory stays small whatever the size of the machine */
+	static uint64_t nopage[8192];
+	for (size_t i = 0; i < 8192; i++)
+		nopage[i] = KPF_NOPAGE_BIT;
+	for (uint64_t pfn = 0; pfn < max; pfn += 8192) {
+		uint64_t m = max - pfn < 8192 ? max - pfn : 8192;
+		if (write(s.kpf_fd, nopage, m * 8) != (ssize_t)(m * 8)) {
+			fprintf(stderr, "mmscope: %s: %s\n", t->out_path,
+				strerror(errno));
+			close(s.kpf_fd);
+			return 1;
+		}
+	}
 	struct mms_scan_result r;
 	mms_error *err = mms_scan_pages(t->dump, 0, max, t->threads, on_pages,
 					&s, &r);
 	progress_end(&s);
-	if (err) {
-		free(s.kpf_out);
-		return tool_fail(err);
-	}
-	FILE *out = fopen(t->out_path, "wb");
-	if (!out || fwrite(s.kpf_out, 8, max, out) != max || fclose(out)) {
-		fprintf(stderr, "mmscope: %s: %s\n", t->out_path, strerror(errno));
-		free(s.kpf_out);
+	if (close(s.kpf_fd) != 0 || atomic_load(&s.write_failed)) {
+		mms_error_free(err);
+		fprintf(stderr, "mmscope: %s: write failed\n", t->out_path);
 		return 1;
 	}
-	free(s.kpf_out);
+	if (err)
+		return tool_fail(err);
 	if (r.excluded)
 		fprintf(stderr, "mmscope: %s: %" PRIu64 " struct pages are not in "
 			"the dump (filtered): written as nopage\n", t->path,
