@@ -18,6 +18,21 @@
 #include "flat.h"
 #include "internal.h"
 
+bool mms_pread_full(int fd, void *buf, size_t len, uint64_t off)
+{
+	size_t done = 0;
+	while (done < len) {
+		ssize_t n = pread(fd, (char *)buf + done, len - done,
+				  (off_t)(off + done));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		done += (size_t)n;
+	}
+	return true;
+}
+
 static mms_error *kd_err(struct mms_dump *d, kdump_status st, const char *what)
 {
 	return mms_err(st == KDUMP_ERR_NODATA ? MMS_ERR_NODATA : MMS_ERR_FORMAT,

@@ -10,6 +10,7 @@
 
 #include "error.h"
 #include "flat.h"
+#include "internal.h"
 
 #define FLAT_HEADER_SIZE 4096
 #define FLAT_SIGNATURE "makedumpfile"
@@ -28,17 +29,7 @@ static uint64_t be64(const unsigned char *p)
 
 static bool read_full(int fd, void *buf, size_t len, off_t off)
 {
-	size_t done = 0;
-	while (done < len) {
-		ssize_t n = pread(fd, (char *)buf + done, len - done,
-				  off + (off_t)done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		done += (size_t)n;
-	}
-	return true;
+	return mms_pread_full(fd, buf, len, (uint64_t)off);
 }
 
 static bool write_full(int fd, const void *buf, size_t len, off_t off)

@@ -134,6 +134,8 @@ struct mms_dump {
 };
 
 /* dump.c */
+/* pread() until len bytes are in, retrying EINTR; false on error or EOF */
+bool mms_pread_full(int fd, void *buf, size_t len, uint64_t off);
 mms_error *mms_dump_open_file(struct mms_dump *d, const char *path);
 mms_error *mms_read_u64(struct mms_dump *d, uint64_t vaddr, uint64_t *out);
 mms_error *mms_read_u32(struct mms_dump *d, uint64_t vaddr, uint32_t *out);

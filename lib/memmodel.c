@@ -243,21 +243,28 @@ void mms_memmodel_free(struct mms_memmodel *mm)
 	free(mm);
 }
 
+const struct mms_section *mms_memmodel_section(const struct mms_memmodel *mm,
+					       uint64_t nr)
+{
+	uint64_t lo = 0, hi = mm->nr_sections;
+	while (lo < hi) {
+		uint64_t mid = (lo + hi) / 2;
+		if (mm->sections[mid].nr < nr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < mm->nr_sections && mm->sections[lo].nr == nr
+		       ? &mm->sections[lo] : NULL;
+}
+
 mms_error *mms_pfn_to_page(struct mms_dump *d, uint64_t pfn, uint64_t *page)
 {
 	const struct mms_memmodel *mm = d->mm;
 	if (mm->nr_sections) {
 		uint64_t nr = pfn >> mm->pfn_section_shift;
-		uint64_t lo = 0, hi = mm->nr_sections;
-		while (lo < hi) {
-			uint64_t mid = (lo + hi) / 2;
-			if (mm->sections[mid].nr < nr)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		if (lo < mm->nr_sections && mm->sections[lo].nr == nr) {
-			const struct mms_section *s = &mm->sections[lo];
+		const struct mms_section *s = mms_memmodel_section(mm, nr);
+		if (s) {
 			*page = s->map0 + (pfn - (nr << mm->pfn_section_shift)) *
 						  (uint64_t)d->k.page_sz;
 			return NULL;

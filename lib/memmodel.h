@@ -28,4 +28,8 @@ struct mms_memmodel {
 	uint64_t vmemmap;               /* SPARSEMEM_VMEMMAP base, or 0 */
 };
 
+/* The present section nr, or NULL. */
+const struct mms_section *mms_memmodel_section(const struct mms_memmodel *mm,
+					       uint64_t nr);
+
 #endif

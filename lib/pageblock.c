@@ -13,21 +13,6 @@
 #define SECTION_IS_ONLINE 4ULL   /* 4.13+ */
 #define MIGRATETYPE_MASK 7ULL    /* PB_migratetype_bits = 3 */
 
-static const struct mms_section *find_section(const struct mms_memmodel *mm,
-					       uint64_t nr)
-{
-	uint64_t lo = 0, hi = mm->nr_sections;
-	while (lo < hi) {
-		uint64_t mid = (lo + hi) / 2;
-		if (mm->sections[mid].nr < nr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < mm->nr_sections && mm->sections[lo].nr == nr
-		       ? &mm->sections[lo] : NULL;
-}
-
 mms_error *mms_zone_pageblocks(mms_dump *d, unsigned node_idx,
 			       unsigned zone_idx, uint64_t *counts)
 {
@@ -48,7 +33,7 @@ mms_error *mms_zone_pageblocks(mms_dump *d, unsigned node_idx,
 	uint64_t end = z.start_pfn + z.spanned;
 	for (uint64_t pfn = z.start_pfn; pfn < end; pfn += per_block) {
 		const struct mms_section *s =
-			find_section(mm, pfn >> mm->pfn_section_shift);
+			mms_memmodel_section(mm, pfn >> mm->pfn_section_shift);
 		if (!s || !(s->raw & SECTION_IS_ONLINE) || !s->usage)
 			continue;
 		uint64_t in_sec = pfn & ((1ULL << mm->pfn_section_shift) - 1);

@@ -101,19 +101,8 @@ static bool read_phys(struct worker *w, uint64_t paddr, void *out, size_t len)
 			memset(out, 0, len);
 			return true;
 		}
-		if (st != 1 || end - paddr < len)
-			return false;
-		size_t done = 0;
-		while (done < len) {
-			ssize_t n = pread(d->fd, (char *)out + done, len - done,
-					  (off_t)(off + done));
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0)
-				return false;
-			done += (size_t)n;
-		}
-		return true;
+		return st == 1 && end - paddr >= len &&
+		       mms_pread_full(d->fd, out, len, off);
 	}
 	size_t got = len;
 	return kdump_read(w->kd, KDUMP_KPHYSADDR, paddr, out, &got) == KDUMP_OK;
@@ -162,17 +151,7 @@ static void read_chunk(struct worker *w, const struct chunk *c)
 			uint64_t fo, end;
 			int st = mms_elf_paddr_state(d, paddr + lo, &fo, &end);
 			if (st == 1 && end >= paddr + hi) {
-				size_t len = hi - lo, done = 0;
-				while (done < len) {
-					ssize_t r = pread(d->fd, dst + done, len - done,
-							  (off_t)(fo + done));
-					if (r < 0 && errno == EINTR)
-						continue;
-					if (r <= 0)
-						break;
-					done += (size_t)r;
-				}
-				ok = done == len;
+				ok = mms_pread_full(d->fd, dst, hi - lo, fo);
 			} else {
 				/* crosses segments: page by page */
 				ok = true;
