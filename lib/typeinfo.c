@@ -184,6 +184,8 @@ static mms_error *from_profile(struct mms_dump *d, const char *path, bool force)
 	return err;
 }
 
+static bool profile_current(const char *path);
+
 static mms_error *from_vmlinux(struct mms_dump *d, const char *path,
 			       const struct mms_open_options *o)
 {
@@ -197,6 +199,15 @@ static mms_error *from_vmlinux(struct mms_dump *d, const char *path,
 	err = check_build_id(d, path, have, force);
 	if (err)
 		return err;
+	/* the same build's facts, cached earlier: no DWARF to read */
+	char dir[4096], file[4400];
+	cache_dir(o, dir, sizeof(dir));
+	bool use_cache = have && dir[0] && (!o || !o->no_auto || o->cache_dir);
+	if (use_cache) {
+		snprintf(file, sizeof(file), "%s/profiles/%s.profile", dir, have);
+		if (file_exists(file) && profile_current(file))
+			return from_profile(d, file, force);
+	}
 	struct mms_facts *f = mms_facts_new();
 	if (!f)
 		return mms_err_nomem();
@@ -205,9 +216,7 @@ static mms_error *from_vmlinux(struct mms_dump *d, const char *path,
 		err = use_facts(d, f, MMS_TYPES_DWARF, path);
 	/* cache the facts so the next run needs no DWARF; a cache that
 	 * cannot be written costs only speed */
-	char dir[4096], file[4200];
-	cache_dir(o, dir, sizeof(dir));
-	if (!err && have && dir[0] && (!o || !o->no_auto || o->cache_dir)) {
+	if (!err && use_cache) {
 		strncat(dir, "/profiles", sizeof(dir) - strlen(dir) - 1);
 		mkdirs(dir);
 		snprintf(file, sizeof(file), "%s/%s.profile", dir, have);

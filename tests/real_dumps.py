@@ -202,8 +202,11 @@ def check_fixture(mmscope, dumpdir, cache):
                                 else ())
     # R6 on one file per fixture: profile alone == DWARF, VMCOREINFO alone
     d = os.path.join(dumpdir, dumps[0])
+    # DWARF for certain: --no-auto and no cache dir, so no cached profile
+    dwarf_args = (["--no-auto", "--vmlinux", vmlinux]
+                  if vmlinux and os.path.isabs(vmlinux) else typeargs)
     for cmd in ("buddyinfo", "pagetypeinfo", "zoneinfo", "vmstat"):
-        a = run(mmscope, [cmd] + typeargs + [d]).stdout
+        a = run(mmscope, [cmd] + dwarf_args + [d]).stdout
         b = run(mmscope, [cmd, "--no-auto", "--profile", profile, d]).stdout
         check(a == b, "%s: R6 %s from the profile differs from DWARF" % (d, cmd))
     v = run(mmscope, ["buddyinfo", "--vmcoreinfo-only", d], ok=False)
