@@ -250,8 +250,6 @@ struct mms_page {
 	int32_t refcount;
 	uint32_t page_type;
 	uint64_t kpf;              /* /proc/kpageflags bits (KPF_*) */
-	bool buddy;                /* marked as a free buddy block's head */
-	unsigned buddy_order;      /* its order (private), when buddy */
 	unsigned node_idx, zone_idx;
 	bool in_zone;              /* the pfn lies in some zone's span */
 	unsigned compound_order;   /* order of the compound page it is part
@@ -287,13 +285,6 @@ typedef int (*mms_page_fn)(void *arg, unsigned thread,
 mms_error *mms_scan_pages(mms_dump *dump, uint64_t start_pfn,
 			  uint64_t end_pfn, unsigned threads, mms_page_fn fn,
 			  void *arg, struct mms_scan_result *result);
-
-/* One page frame, decoded as a scan decodes it (its kpageflags bits with
- * the compound page or free block around it taken into account). */
-mms_error *mms_page_get(mms_dump *dump, uint64_t pfn, struct mms_page *out);
-/* The pfn of a struct page address, a kernel virtual address or a
- * physical address. */
-mms_error *mms_addr_to_pfn(mms_dump *dump, uint64_t addr, uint64_t *pfn);
 
 /* The highest pfn + 1 /proc/kpageflags covers (max_pfn of the kernel). */
 uint64_t mms_max_pfn(mms_dump *dump);
