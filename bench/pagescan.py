@@ -6,7 +6,7 @@ side by side in the same run with (a) a plain pread() copy of as many bytes
 as the mem_map holds (the copy limit), (b) drgn iterating the same pages,
 (c) crash `kmem -i` where it runs.  Prints figures, asserts nothing.
 
-usage: pagescan.py MMSCOPE [REPEAT]
+usage: pagescan.py MMSCOPE [REPEAT [KDUMP_READ_LOOP]]
 """
 import json
 import os
@@ -68,6 +68,7 @@ def pread_copy(path, nbytes):
 def main():
     mmscope = os.path.abspath(sys.argv[1])
     repeat = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    loop = os.path.abspath(sys.argv[3]) if len(sys.argv) > 3 else None
     cache = subprocess.run([os.path.join(ROOT, "fixtures", "generate"),
                             "--print-cache"], capture_output=True, text=True,
                            check=True).stdout.strip()
@@ -102,6 +103,22 @@ def main():
                       "%6.1f MB RSS" % (f, th, "s" if th > 1 else " ",
                                         statistics.median(rates) / 1e6, pages,
                                         rss / 1024), flush=True)
+            if loop and f != "vmcore.elf":
+                mm = json.loads(subprocess.run(
+                    [mmscope, "memmap", "--json"] + base + [path],
+                    capture_output=True, text=True).stdout)
+                ext = "".join("%s %d\n" % (x["paddr"], x["bytes"])
+                              for x in mm["frames"])
+                rates = []
+                for _ in range(repeat):
+                    p = subprocess.run([loop, path], input=ext,
+                                       capture_output=True, text=True)
+                    n, t = p.stdout.split()
+                    # each 4 KiB page of mem_map holds 64 struct pages
+                    rates.append(int(n) * 64 / float(t))
+                print("  %-24s libkdumpfile read loop %8.1f M pages/s "
+                      "(1 thread, baseline)" % (f, statistics.median(rates) / 1e6),
+                      flush=True)
             if f == "vmcore.elf":
                 secs = min(pread_copy(path, pages * 64) for _ in range(repeat))
                 print("  %-24s pread copy of %d MB   %8.1f M pages/s (copy "
