@@ -77,6 +77,18 @@ struct mms_kernel {
 	uint64_t page_offset_base, vmemmap_base, vmalloc_base;
 	unsigned pgtable_levels;
 	enum mms_memory_model model;
+	/* the kernel image's sections, relocated; 0 when unknown */
+	uint64_t sym_text, sym_etext, sym_start_rodata, sym_end_rodata,
+		sym_sdata, sym_edata, sym_init_begin, sym_init_end,
+		sym_bss_start, sym_bss_stop, sym_end;
+	int64_t kernel_image_size;
+	/* tasks and their mm */
+	uint64_t sym_init_task;
+	int64_t task_tasks, task_pid, task_tgid, task_comm, task_mm;
+	int64_t mm_pgd, mm_rss_stat, mm_nr_rss;
+	bool mm_rss_percpu;          /* 6.2: struct percpu_counter rss_stat[] */
+	int64_t rss_count_off;       /* mm_rss_stat.count, or percpu_counter.count */
+	int64_t percpu_counter_sz, percpu_counter_counters;
 };
 
 struct mms_memmodel;
@@ -125,6 +137,7 @@ struct mms_dump {
 	unsigned *online_cpus;
 	unsigned nr_online_cpus;
 	uint64_t *cpu_offsets;         /* __per_cpu_offset[] of online cpus */
+	struct mms_pgtable *pt;        /* page-table walker, made on first use */
 };
 
 /* dump.c */

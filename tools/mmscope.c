@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* The mmscope command: argument parsing and dispatch, thin over the library. */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +12,7 @@
 
 static void usage(FILE *out)
 {
-	fputs("usage: mmscope COMMAND [options] DUMP\n"
+	fputs("usage: mmscope COMMAND [options] DUMP [ADDR]\n"
 	      "\n"
 	      "commands:\n"
 	      "  info          kernel, layout, nodes, zones, type info used\n"
@@ -18,6 +20,12 @@ static void usage(FILE *out)
 	      "  pagetypeinfo  free blocks per migratetype, as /proc/pagetypeinfo\n"
 	      "  zoneinfo      zones in detail, as /proc/zoneinfo\n"
 	      "  vmstat        vm counters and events, as /proc/vmstat\n"
+	      "  ptdump        page tables as /sys/kernel/debug/page_tables/kernel,\n"
+	      "                with statistics (--pid N, --pgd ADDR)\n"
+	      "  vtop ADDR     every level's entry and the physical address\n"
+	      "                (--pid N, --pgd ADDR, --read LEN)\n"
+	      "  addr ADDR     the region an address lies in, where it leads\n"
+	      "  ps            processes with mm, page-table root, RSS counters\n"
 	      "  profile extract --vmlinux VMLINUX -o FILE\n"
 	      "                write the type profile of a debug vmlinux\n"
 	      "\n"
@@ -29,6 +37,10 @@ static void usage(FILE *out)
 	      "  --force             accept type info of another kernel build\n"
 	      "  --cache-dir DIR     profile cache (default $XDG_CACHE_HOME/mmscope)\n"
 	      "  --no-walk           buddyinfo: do not walk the free lists\n"
+	      "  --pid N             ptdump, vtop, addr: that process's page tables\n"
+	      "  --pgd ADDR          ptdump, vtop, addr: the tables at ADDR (mm->pgd,\n"
+	      "                      virtual, or a physical address)\n"
+	      "  --read LEN          vtop: also print LEN bytes at ADDR\n"
 	      "  --json              machine-readable output\n",
 	      out);
 }
@@ -38,6 +50,50 @@ int tool_fail(mms_error *err)
 	fprintf(stderr, "mmscope: %s\n", mms_error_message(err));
 	mms_error_free(err);
 	return 1;
+}
+
+int tool_failf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("mmscope: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	return 1;
+}
+
+int tool_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("mmscope: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	return 2;
+}
+
+int tool_parse_addr(const char *s, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 16);
+	if (!*s || *end || errno || *s == '-')
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int parse_num(const char *s, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 0);
+	if (!*s || *end || errno || *s == '-')
+		return -1;
+	*out = v;
+	return 0;
 }
 
 static int profile_cmd(int argc, char **argv)
@@ -80,17 +136,25 @@ int main(int argc, char **argv)
 	static const struct {
 		const char *name;
 		int (*fn)(struct tool *);
+		int nargs;          /* positional arguments after DUMP */
 	} cmds[] = {
-		{ "info", cmd_info },
-		{ "buddyinfo", cmd_buddyinfo },
-		{ "pagetypeinfo", cmd_pagetypeinfo },
-		{ "zoneinfo", cmd_zoneinfo },
-		{ "vmstat", cmd_vmstat },
+		{ "info", cmd_info, 0 },
+		{ "buddyinfo", cmd_buddyinfo, 0 },
+		{ "pagetypeinfo", cmd_pagetypeinfo, 0 },
+		{ "zoneinfo", cmd_zoneinfo, 0 },
+		{ "vmstat", cmd_vmstat, 0 },
+		{ "ptdump", cmd_ptdump, 0 },
+		{ "vtop", cmd_vtop, 1 },
+		{ "addr", cmd_addr, 1 },
+		{ "ps", cmd_ps, 0 },
 	};
 	int (*fn)(struct tool *) = NULL;
+	int nargs = 0;
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (strcmp(cmd, cmds[i].name) == 0)
+		if (strcmp(cmd, cmds[i].name) == 0) {
 			fn = cmds[i].fn;
+			nargs = cmds[i].nargs;
+		}
 	if (!fn) {
 		fprintf(stderr, "mmscope: unknown command '%s'\n", cmd);
 		usage(stderr);
@@ -105,6 +169,9 @@ int main(int argc, char **argv)
 		{ "cache-dir", required_argument, NULL, 'c' },
 		{ "no-walk", no_argument, NULL, 'W' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "pid", required_argument, NULL, 'P' },
+		{ "pgd", required_argument, NULL, 'G' },
+		{ "read", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -122,16 +189,44 @@ int main(int argc, char **argv)
 		case 'c': o.cache_dir = optarg; break;
 		case 'W': t.no_walk = true; break;
 		case 'j': t.json = true; break;
+		case 'P': {
+			uint64_t v;
+			if (parse_num(optarg, &v) || v > 0x7fffffff)
+				return tool_usage_error("bad --pid '%s'", optarg);
+			t.pid = (int)v;
+			t.has_pid = true;
+			break;
+		}
+		case 'G':
+			if (tool_parse_addr(optarg, &t.pgd))
+				return tool_usage_error("bad --pgd '%s'", optarg);
+			t.has_pgd = true;
+			break;
+		case 'R': {
+			uint64_t v;
+			if (parse_num(optarg, &v) || !v || v > (64u << 20))
+				return tool_usage_error("bad --read '%s' (1 to "
+							"64 MiB)", optarg);
+			t.read_len = (size_t)v;
+			break;
+		}
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
 	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "mmscope: %s needs exactly one DUMP argument\n",
-			cmd);
+	if (optind != argc - 1 - nargs) {
+		if (nargs)
+			fprintf(stderr, "mmscope: %s needs DUMP and ADDR\n", cmd);
+		else
+			fprintf(stderr, "mmscope: %s needs exactly one DUMP "
+				"argument\n", cmd);
 		return 2;
 	}
+	if (t.has_pid && t.has_pgd)
+		return tool_usage_error("--pid and --pgd exclude each other");
 	t.path = argv[optind];
+	t.args = argv + optind + 1;
+	t.nargs = nargs;
 	mms_error *err = mms_open(t.path, &o, &t.dump);
 	if (err)
 		return tool_fail(err);
