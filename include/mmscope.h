@@ -413,6 +413,33 @@ struct mms_pt_stats {
 };
 void mms_pt_stats_add(struct mms_pt_stats *stats, const struct mms_mapping *m);
 
+/*
+ * The kernel's own accounting of its direct map (x86-64: /proc/meminfo's
+ * DirectMap4k, DirectMap2M, DirectMap1G), derived from the page tables:
+ * the kernel counts mappings, not present pages, and three things make
+ * its counters differ from a plain count of direct-map leaves:
+ *  - splitting a 2 MiB page of the kernel image's own mapping counts as a
+ *    direct-map split (set_memory.c: virt_addr_valid() holds there);
+ *  - at boot, phys_pud_init()/phys_pmd_init() count a large page again
+ *    each time a later step of init_mem_mapping() finds it mapped
+ *    (simulated here from e820, max_pfn and page_size_mask);
+ *  - a non-present direct-map entry (set_memory_np) is still counted.
+ */
+struct mms_direct_map {
+	uint64_t leaves[MMS_PT_MAX_LEVELS + 1]; /* direct-map leaf entries
+						   by level, non-present
+						   ones included */
+	uint64_t image_splits;        /* kernel-image 2 MiB pages now 4 KiB */
+	bool boot_simulated;          /* e820 etc. were readable */
+	uint64_t boot_counted[MMS_PT_MAX_LEVELS + 1]; /* what boot counted */
+	uint64_t boot_leaves[MMS_PT_MAX_LEVELS + 1];  /* what boot mapped */
+	int64_t pages[MMS_PT_MAX_LEVELS + 1]; /* the counters, as derived */
+	bool counters_read;           /* direct_pages_count[] in the dump */
+	uint64_t counters[MMS_PT_MAX_LEVELS + 1];
+	bool partial;                 /* some table missing from the dump */
+};
+mms_error *mms_direct_map(mms_dump *dump, struct mms_direct_map *out);
+
 /* Counters of the table cache, for tests and benchmarks. */
 struct mms_pt_counters {
 	uint64_t table_reads;    /* table pages read from the dump */

@@ -379,4 +379,5 @@ const struct mms_arch_ops mms_arch_x86_64 = {
 	.level_name = x86_level_name,
 	.kernel_root = x86_kernel_root,
 	.regions = x86_regions,
+	.direct_map = mms_x86_64_direct_map,
 };

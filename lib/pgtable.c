@@ -840,3 +840,16 @@ mms_error *mms_mappings(mms_dump *d, uint64_t root, uint64_t start,
 	mms_mapping_iter_free(it);
 	return err;
 }
+
+mms_error *mms_direct_map(mms_dump *d, struct mms_direct_map *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct mms_pgtable *pt;
+	mms_error *err = mms_dump_pgtable(d, &pt);
+	if (err)
+		return err;
+	if (!pt->ops->direct_map)
+		return mms_err(MMS_ERR_UNSUPPORTED, "%s: %s keeps no direct-map "
+			       "accounting", d->path, pt->ops->name);
+	return pt->ops->direct_map(d, out);
+}

@@ -69,9 +69,13 @@ struct mms_arch_ops {
 	/* The address-space layout, in address order. */
 	unsigned (*regions)(struct mms_dump *d, const struct mms_pt_cfg *cfg,
 			    struct mms_region_desc *out, unsigned max);
+	/* The kernel's direct-map accounting; NULL if it keeps none. */
+	mms_error *(*direct_map)(struct mms_dump *d, struct mms_direct_map *out);
 };
 
 extern const struct mms_arch_ops mms_arch_x86_64;
+mms_error *mms_x86_64_direct_map(struct mms_dump *d,
+				 struct mms_direct_map *out);
 
 /* Reads a table: MMS_ERR_NODATA, without reading, when the page is not
  * in the dump. */

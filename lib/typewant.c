@@ -12,7 +12,7 @@ const char *const mms_want_structs[] = {
 	"mem_section", "mem_section_usage", "per_cpu_zonestat",
 	"per_cpu_nodestat", "per_cpu_pageset", "vm_event_state", "folio",
 	"mm_struct", "task_struct", "page_counter", "mm_rss_stat",
-	"percpu_counter",
+	"percpu_counter", "e820_table", "e820_entry",
 };
 const size_t mms_nr_want_structs =
 	sizeof(mms_want_structs) / sizeof(mms_want_structs[0]);
@@ -48,7 +48,8 @@ const char *const mms_want_symbols[] = {
 	"__init_begin", "__init_end", "__bss_start", "__bss_stop",
 	"swap_info", "l1tf_mitigation", "memory_failure", "migrate_pages",
 	"make_device_exclusive_range", "make_device_exclusive",
-	"kasan_early_shadow_page",
+	"kasan_early_shadow_page", "direct_pages_count", "page_size_mask",
+	"e820_table", "direct_gbpages",
 };
 const size_t mms_nr_want_symbols =
 	sizeof(mms_want_symbols) / sizeof(mms_want_symbols[0]);
@@ -79,7 +80,8 @@ static const char *const either[][2] = {
 /* in some kernels only: not waited for (pagetype: 6.12+; mm_rss_stat
  * until 6.1; fixed_addresses may sit in a late compilation unit) */
 static const char *const nowait[] = { "pagetype", "numa_stat_item",
-				      "mm_rss_stat", "fixed_addresses" };
+				      "mm_rss_stat", "fixed_addresses",
+				      "e820_table", "e820_entry" };
 
 static bool satisfied(const char *const *list, size_t n, const bool *found,
 		      size_t i)

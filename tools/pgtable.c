@@ -149,7 +149,7 @@ static void combo_name(uint32_t a, char *buf, size_t len)
 }
 
 static void print_stats(struct tool *t, const struct mms_pt_stats *s,
-			const struct mms_pt_stats *direct, bool partial)
+			const struct mms_direct_map *direct, bool partial)
 {
 	char b[64], c[96];
 	unsigned levels = mms_pgtable_levels(t->dump);
@@ -179,11 +179,15 @@ static void print_stats(struct tool *t, const struct mms_pt_stats *s,
 		       " bytes of address space not walked)\n",
 		       s->missing_tables, s->missing_bytes);
 	if (direct) {
-		printf("DirectMap4k:    %12" PRIu64 " kB\n", direct->entries[1] * 4);
-		printf("DirectMap2M:    %12" PRIu64 " kB\n",
-		       direct->entries[2] * 2048);
-		printf("DirectMap1G:    %12" PRIu64 " kB\n",
-		       direct->entries[3] * 1048576);
+		/* as /proc/meminfo prints the kernel's counters */
+		printf("direct map: %" PRIu64 " 4K, %" PRIu64 " 2M, %" PRIu64
+		       " 1G entries; the kernel counts:\n", direct->leaves[1],
+		       direct->leaves[2], direct->leaves[3]);
+		printf("DirectMap4k:    %8" PRId64 " kB\n", direct->pages[1] * 4);
+		printf("DirectMap2M:    %8" PRId64 " kB\n",
+		       direct->pages[2] * 2048);
+		printf("DirectMap1G:    %8" PRId64 " kB\n",
+		       direct->pages[3] * 1048576);
 	}
 	if (s->wx_pages)
 		printf("W+X: FAILED, %" PRIu64 " W+X pages found (first at 0x%016"
@@ -243,9 +247,9 @@ int cmd_ptdump(struct tool *t)
 	unsigned n = mms_address_regions(t->dump, r, MAX_REGIONS);
 	if (n > MAX_REGIONS)
 		n = MAX_REGIONS;
-	struct mms_pt_stats total, direct;
+	struct mms_pt_stats total;
 	memset(&total, 0, sizeof(total));
-	memset(&direct, 0, sizeof(direct));
+	struct mms_direct_map direct;
 	bool partial = false, have_direct = false;
 	struct json *j = &t->j;
 	unsigned flags = MMS_MAP_HOLES | MMS_MAP_NONPRESENT | MMS_MAP_MERGE_VIRT;
@@ -306,10 +310,14 @@ int cmd_ptdump(struct tool *t)
 			json_end_object(j);
 		}
 		mms_mapping_iter_free(it);
-		if (r[i].region == MMS_REGION_DIRECT_MAP) {
-			direct = rs;
+	}
+	/* the kernel's direct-map accounting, for its own page tables */
+	if (!have_task && !t->has_pgd) {
+		err = mms_direct_map(t->dump, &direct);
+		if (err)
+			mms_error_free(err);
+		else
 			have_direct = true;
-		}
 	}
 	if (t->json) {
 		json_end_array(j);
@@ -318,9 +326,33 @@ int cmd_ptdump(struct tool *t)
 		if (have_direct) {
 			/* as /proc/meminfo's DirectMap lines, in kB */
 			json_begin_object(j, "directmap_kb");
-			json_uint(j, "4k", direct.entries[1] * 4);
-			json_uint(j, "2M", direct.entries[2] * 2048);
-			json_uint(j, "1G", direct.entries[3] * 1048576);
+			json_int(j, "4k", direct.pages[1] * 4);
+			json_int(j, "2M", direct.pages[2] * 2048);
+			json_int(j, "1G", direct.pages[3] * 1048576);
+			json_end_object(j);
+			json_begin_object(j, "directmap");
+			static const char *const lv[] = { "", "4k", "2M", "1G" };
+			json_begin_object(j, "leaves");
+			for (int l = 1; l <= 3; l++)
+				json_uint(j, lv[l], direct.leaves[l]);
+			json_end_object(j);
+			json_uint(j, "image_splits", direct.image_splits);
+			json_bool(j, "boot_simulated", direct.boot_simulated);
+			json_begin_object(j, "boot_counted");
+			for (int l = 1; l <= 3; l++)
+				json_uint(j, lv[l], direct.boot_counted[l]);
+			json_end_object(j);
+			json_begin_object(j, "boot_leaves");
+			for (int l = 1; l <= 3; l++)
+				json_uint(j, lv[l], direct.boot_leaves[l]);
+			json_end_object(j);
+			if (direct.counters_read) {
+				json_begin_object(j, "kernel_counters");
+				for (int l = 1; l <= 3; l++)
+					json_uint(j, lv[l], direct.counters[l]);
+				json_end_object(j);
+			}
+			json_bool(j, "partial", direct.partial);
 			json_end_object(j);
 		}
 		json_end_object(j);
