@@ -522,7 +522,9 @@ struct mms_task {
 	uint64_t pgd_phys;        /* the root to walk */
 	/* mm counters in pages (MM_FILEPAGES, MM_ANONPAGES, MM_SWAPENTS,
 	 * MM_SHMEMPAGES) as get_mm_counter() reads them; rss_exact adds
-	 * the per-cpu deltas a 6.2+ percpu_counter has not folded */
+	 * what is not folded in yet: the per-cpu deltas of a 6.2+
+	 * percpu_counter, or (until 6.1) the thread-group leader's cached
+	 * task_struct.rss_stat (other threads' are not added) */
 	int64_t rss[MMS_RSS_COUNT];
 	int64_t rss_exact[MMS_RSS_COUNT];
 	unsigned nr_rss;          /* counters this kernel has */

@@ -89,6 +89,7 @@ struct mms_kernel {
 	bool mm_rss_percpu;          /* 6.2: struct percpu_counter rss_stat[] */
 	int64_t rss_count_off;       /* mm_rss_stat.count, or percpu_counter.count */
 	int64_t percpu_counter_sz, percpu_counter_counters;
+	int64_t task_rss_stat;       /* until 6.1: per-thread unsynced deltas */
 };
 
 struct mms_memmodel;
@@ -148,6 +149,8 @@ mms_error *mms_read_string(struct mms_dump *d, uint64_t vaddr, char *buf,
 			   size_t len);
 mms_error *mms_kvaddr_to_phys(struct mms_dump *d, uint64_t vaddr,
 			      uint64_t *paddr);
+/* The page's own bytes are in the file (not an ELF zero-filled tail). */
+bool mms_pfn_data_in_dump(struct mms_dump *d, uint64_t pfn);
 
 /* typeinfo providers: each adds facts to d->facts */
 mms_error *mms_types_dwarf(struct mms_dump *d, const char *vmlinux);

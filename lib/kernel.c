@@ -297,6 +297,12 @@ static void resolve_tasks(struct mms_dump *d)
 	k->mm_rss_stat = off(d, "mm_struct", "rss_stat");
 	k->percpu_counter_sz = mms_facts_size(d->facts, "percpu_counter");
 	k->percpu_counter_counters = off(d, "percpu_counter", "counters");
+	/* SPLIT_RSS_COUNTING (until 6.1): each thread caches up to 64
+	 * events in task_struct.rss_stat.count[] before adding them */
+	k->task_rss_stat = off(d, "task_struct", "rss_stat");
+	int64_t c = off(d, "task_rss_stat", "count");
+	k->task_rss_stat = k->task_rss_stat >= 0 && c >= 0
+				   ? k->task_rss_stat + c : -1;
 	/* 6.2 made rss_stat an array of percpu_counter; before, a struct
 	 * mm_rss_stat holding atomic_long_t count[NR_MM_COUNTERS] */
 	int64_t n = len(d, "mm_struct", "rss_stat");

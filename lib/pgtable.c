@@ -668,7 +668,7 @@ const char *mms_pte_attrs_str(uint32_t attrs, char *buf, size_t len)
 static bool dump_present(void *arg, uint64_t paddr)
 {
 	struct mms_dump *d = arg;
-	return mms_pfn_in_dump(d, paddr >> d->k.page_shift);
+	return mms_pfn_data_in_dump(d, paddr >> d->k.page_shift);
 }
 
 static mms_error *dump_read(void *arg, uint64_t paddr, void *buf, size_t len)

@@ -63,6 +63,15 @@ static mms_error *read_rss(struct mms_dump *d, struct mms_task *t)
 		 * clamps the atomic; 6.2's percpu_counter_read_positive) */
 		t->rss[i] = v < 0 ? 0 : v;
 		t->rss_exact[i] = v;
+		if (k->task_rss_stat >= 0) {
+			int32_t delta;
+			err = mms_read_kvaddr(d, t->addr + (uint64_t)k->task_rss_stat +
+					      4 * i, &delta, sizeof(delta));
+			if (err)
+				return mms_err_wrap(err, "task 0x%llx: rss_stat",
+						    (unsigned long long)t->addr);
+			t->rss_exact[i] += delta;
+		}
 		if (!k->mm_rss_percpu || k->percpu_counter_counters < 0)
 			continue;
 		uint64_t pcpu;
@@ -165,8 +174,14 @@ mms_error *mms_task_iter_next(mms_task_iter *it, const struct mms_task **out)
 			      "0x%llx does not point back to 0x%llx",
 			      (unsigned long long)node, (unsigned long long)prev,
 			      (unsigned long long)it->prev);
+	int prev_pid = it->task.pid;
+	char prev_comm[MMS_TASK_COMM_LEN];
+	memcpy(prev_comm, it->task.comm, sizeof(prev_comm));
 	if (!err)
 		err = read_task(d, node - (uint64_t)d->k.task_tasks, &it->task);
+	if (err && it->started)
+		err = mms_err_wrap(err, "task list: the entry after pid %d (%s)",
+				   prev_pid, prev_comm);
 	if (err) {
 		it->done = true;
 		return err;

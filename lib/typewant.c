@@ -12,7 +12,7 @@ const char *const mms_want_structs[] = {
 	"mem_section", "mem_section_usage", "per_cpu_zonestat",
 	"per_cpu_nodestat", "per_cpu_pageset", "vm_event_state", "folio",
 	"mm_struct", "task_struct", "page_counter", "mm_rss_stat",
-	"percpu_counter", "e820_table", "e820_entry",
+	"percpu_counter", "e820_table", "e820_entry", "task_rss_stat",
 };
 const size_t mms_nr_want_structs =
 	sizeof(mms_want_structs) / sizeof(mms_want_structs[0]);
@@ -81,7 +81,8 @@ static const char *const either[][2] = {
  * until 6.1; fixed_addresses may sit in a late compilation unit) */
 static const char *const nowait[] = { "pagetype", "numa_stat_item",
 				      "mm_rss_stat", "fixed_addresses",
-				      "e820_table", "e820_entry" };
+				      "e820_table", "e820_entry",
+				      "task_rss_stat" };
 
 static bool satisfied(const char *const *list, size_t n, const bool *found,
 		      size_t i)

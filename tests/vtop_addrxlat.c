@@ -8,7 +8,8 @@
  * vmalloc, vmemmap, image, modules, fixmap ...), a quarter uniform over
  * the whole canonical kernel half.
  *
- * usage: vtop-addrxlat [--bench] [--vmlinux V] [--cache-dir D] DUMP N SEED
+ * usage: vtop-addrxlat [--bench] [--vmlinux V | --profile P] [--cache-dir D]
+ *                      DUMP N SEED
  *
  * --bench: no comparison; times a full kernel page-table walk
  * (mappings/s) and N random translations by each walker (lookups/s).
@@ -176,6 +177,10 @@ int main(int argc, char **argv)
 			bench = true;
 		else if (!strcmp(argv[i], "--vmlinux") && i + 1 < argc)
 			o.vmlinux = argv[++i];
+		else if (!strcmp(argv[i], "--no-auto"))
+			o.no_auto = true;
+		else if (!strcmp(argv[i], "--profile") && i + 1 < argc)
+			o.profile = argv[++i];
 		else if (!strcmp(argv[i], "--cache-dir") && i + 1 < argc)
 			o.cache_dir = argv[++i];
 		else
