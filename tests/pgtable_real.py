@@ -16,9 +16,11 @@ For every fixture fixtures/generate made (none: a failure, not a skip):
   P3  the recorded user buffer (truth/userbuf.json): `vtop --pid` of each of
       its pages gives the pfn the kernel's /proc/PID/pagemap gave
       (truth/userbuf.pagemap), and the bytes read through the process's page
-      tables are the recorded pattern, in every unfiltered dump file; in the
-      -d 31 files (user pages excluded) the answer is a "page excluded"
-      error.
+      tables are the recorded pattern, in every unfiltered and -d 1 dump
+      file; in the -d 31 files (user pages excluded) the answer is a "page
+      excluded" error (6.12's -d 31 files also lack task_structs, which
+      makedumpfile 1.7.2 takes for free pages: there the root comes from
+      the unfiltered file of the same memory).
   P4  `ps` lists that process with its mm and page-table root, and an
       anonymous RSS that holds the buffer.
 """
