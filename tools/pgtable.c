@@ -188,6 +188,9 @@ static void print_stats(struct tool *t, const struct mms_pt_stats *s,
 		       direct->pages[2] * 2048);
 		printf("DirectMap1G:    %8" PRId64 " kB\n",
 		       direct->pages[3] * 1048576);
+		if (!direct->boot_simulated)
+			printf("(boot-time recounts not replayed: the type info "
+			       "lacks e820_table, page_size_mask or max_pfn)\n");
 	}
 	if (s->wx_pages)
 		printf("W+X: FAILED, %" PRIu64 " W+X pages found (first at 0x%016"
@@ -480,7 +483,7 @@ int cmd_vtop(struct tool *t)
 		}
 		json_end_object(j);
 		json_finish(j);
-	} else {
+	} else if (!werr || r.nr_steps) {
 		printf("VIRTUAL           PHYSICAL\n");
 		if (r.mapped)
 			printf("%-16" PRIx64 "  %" PRIx64 "\n\n", vaddr, r.paddr);
