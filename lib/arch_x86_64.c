@@ -259,37 +259,55 @@ static mms_error *x86_kernel_root(struct mms_dump *d, uint64_t *root)
 
 /* ---- the address space ------------------------------------------------ */
 
+/* The layout is painted: fixed regions first, then the dump's own bases
+ * over them, so a base from another era (2.6's direct map at
+ * 0xffff810000000000, below 4.15's LDT remap) still gives ordered,
+ * disjoint regions; what nothing paints stays an unused hole. */
+#define MAX_PAINT 64
+
 struct layout {
-	struct mms_region_desc *out;
-	unsigned max, n;
+	struct mms_region_desc r[MAX_PAINT];
+	unsigned n;
 };
 
-static void put(struct layout *l, uint64_t start, uint64_t last,
-		enum mms_region region, const char *marker)
+static void paint(struct layout *l, uint64_t start, uint64_t last,
+		  enum mms_region region, const char *marker)
 {
 	if (start > last)
 		return;
-	/* regions never overlap: a KASLR base inside the previous region
-	 * cuts it short */
-	if (l->n && l->n <= l->max && l->out[l->n - 1].last >= start)
-		l->out[l->n - 1].last = start - 1;
-	if (l->n < l->max) {
-		l->out[l->n].start = start;
-		l->out[l->n].last = last;
-		l->out[l->n].region = region;
-		l->out[l->n].marker = marker;
+	struct mms_region_desc out[MAX_PAINT];
+	unsigned n = 0;
+	bool placed = false;
+	for (unsigned i = 0; i < l->n && n + 3 <= MAX_PAINT; i++) {
+		struct mms_region_desc x = l->r[i];
+		if (x.last < start || x.start > last) {
+			if (!placed && x.start > last) {
+				out[n++] = (struct mms_region_desc){ start, last,
+								     region, marker };
+				placed = true;
+			}
+			out[n++] = x;
+			continue;
+		}
+		if (x.start < start) {          /* the part before */
+			out[n] = x;
+			out[n++].last = start - 1;
+		}
+		if (!placed) {
+			out[n++] = (struct mms_region_desc){ start, last, region,
+							     marker };
+			placed = true;
+		}
+		if (x.last > last) {            /* the part after continues */
+			out[n] = x;
+			out[n].start = last + 1;
+			out[n++].marker = NULL;
+		}
 	}
-	l->n++;
-}
-
-/* Fills the gap before `start` with an unused hole. */
-static void upto(struct layout *l, uint64_t start)
-{
-	if (!l->n)
-		return;
-	uint64_t prev_last = l->n <= l->max ? l->out[l->n - 1].last : 0;
-	if (l->n <= l->max && prev_last + 1 < start)
-		put(l, prev_last + 1, start - 1, MMS_REGION_HOLE, NULL);
+	if (!placed && n < MAX_PAINT)
+		out[n++] = (struct mms_region_desc){ start, last, region, marker };
+	memcpy(l->r, out, n * sizeof(*out));
+	l->n = n;
 }
 
 #define TB (1ULL << 40)
@@ -325,49 +343,49 @@ static unsigned x86_regions(struct mms_dump *d, const struct mms_pt_cfg *cfg,
 		fixaddr_start = fixaddr_top - ((uint64_t)nfix << 12);
 	bool kasan = has(d, "ELFSYM(%s)", "kasan_early_shadow_page");
 
-	struct layout l = { out, max, 0 };
-	put(&l, 0, user_top - 1, MMS_REGION_USER, "User Space");
-	put(&l, user_top, kernel_start - 1, MMS_REGION_NONCANONICAL, NULL);
-	put(&l, kernel_start, ldt - 1, MMS_REGION_HYPERVISOR, "Kernel Space");
-	put(&l, ldt, ldt + (1ULL << pgdir_shift) - 1, MMS_REGION_LDT_REMAP,
-	    "LDT remap");
-	upto(&l, pob);
-	put(&l, pob, vmalloc - 1, MMS_REGION_DIRECT_MAP, "Low Kernel Mapping");
-	put(&l, vmalloc, vmalloc + vmalloc_size - 1, MMS_REGION_VMALLOC,
-	    "vmalloc() Area");
-	upto(&l, vmemmap);
-	put(&l, vmemmap, vmemmap + vmemmap_size - 1, MMS_REGION_VMEMMAP,
-	    "Vmemmap");
+	struct layout l = { .n = 0 };
+	paint(&l, 0, ~0ULL, MMS_REGION_HOLE, NULL);
+	paint(&l, 0, user_top - 1, MMS_REGION_USER, "User Space");
+	paint(&l, user_top, kernel_start - 1, MMS_REGION_NONCANONICAL, NULL);
+	/* fixed regions */
+	paint(&l, kernel_start, ldt - 1, MMS_REGION_HYPERVISOR, "Kernel Space");
+	paint(&l, ldt, ldt + (1ULL << pgdir_shift) - 1, MMS_REGION_LDT_REMAP,
+	      "LDT remap");
 	if (kasan) {
-		uint64_t ks = l5 ? 0xffdf000000000000ULL : 0xffffec0000000000ULL;
-		upto(&l, ks);
-		put(&l, ks, 0xfffffbffffffffffULL, MMS_REGION_KASAN,
-		    "KASAN shadow");
-		put(&l, 0xfffffc0000000000ULL, cpu_entry - 1, MMS_REGION_HOLE,
-		    "KASAN shadow end");
+		paint(&l, l5 ? 0xffdf000000000000ULL : 0xffffec0000000000ULL,
+		      0xfffffbffffffffffULL, MMS_REGION_KASAN, "KASAN shadow");
+		paint(&l, 0xfffffc0000000000ULL, cpu_entry - 1, MMS_REGION_HOLE,
+		      "KASAN shadow end");
 	}
-	upto(&l, cpu_entry);
-	put(&l, cpu_entry, cpu_entry + TB / 2 - 1, MMS_REGION_CPU_ENTRY,
-	    "CPU entry Area");
-	upto(&l, 0xffffff0000000000ULL);
-	put(&l, 0xffffff0000000000ULL, 0xffffff7fffffffffULL,
-	    MMS_REGION_ESPFIX, "ESPfix Area");
-	upto(&l, 0xffffffef00000000ULL);
-	put(&l, 0xffffffef00000000ULL, 0xfffffffeffffffffULL, MMS_REGION_EFI,
-	    "EFI Runtime Services");
-	upto(&l, kimage);
-	put(&l, kimage, kimage + kimage_size - 1, MMS_REGION_KERNEL_IMAGE,
-	    "High Kernel Mapping");
-	put(&l, kimage + kimage_size, modules_end - 1, MMS_REGION_MODULES,
-	    "Modules");
-	put(&l, modules_end, fixaddr_start - 1, MMS_REGION_HOLE, "End Modules");
-	put(&l, fixaddr_start, 0xffffffffff5fffffULL, MMS_REGION_FIXMAP,
-	    fixaddr_start == modules_end ? "End Modules" : "Fixmap Area");
-	put(&l, 0xffffffffff600000ULL, 0xffffffffff600fffULL,
-	    MMS_REGION_VSYSCALL, NULL);
-	put(&l, 0xffffffffff601000ULL, fixaddr_top + 0xfff, MMS_REGION_FIXMAP,
-	    NULL);
-	put(&l, fixaddr_top + 0x1000, ~0ULL, MMS_REGION_HOLE, NULL);
+	paint(&l, cpu_entry, cpu_entry + TB / 2 - 1, MMS_REGION_CPU_ENTRY,
+	      "CPU entry Area");
+	paint(&l, 0xffffff0000000000ULL, 0xffffff7fffffffffULL,
+	      MMS_REGION_ESPFIX, "ESPfix Area");
+	paint(&l, 0xffffffef00000000ULL, 0xfffffffeffffffffULL, MMS_REGION_EFI,
+	      "EFI Runtime Services");
+	paint(&l, kimage, kimage + kimage_size - 1, MMS_REGION_KERNEL_IMAGE,
+	      "High Kernel Mapping");
+	paint(&l, kimage + kimage_size, modules_end - 1, MMS_REGION_MODULES,
+	      "Modules");
+	paint(&l, modules_end, fixaddr_start - 1, MMS_REGION_HOLE,
+	      "End Modules");
+	paint(&l, fixaddr_start, fixaddr_top + 0xfff, MMS_REGION_FIXMAP,
+	      fixaddr_start == modules_end ? "End Modules" : "Fixmap Area");
+	paint(&l, 0xffffffffff600000ULL, 0xffffffffff600fffULL,
+	      MMS_REGION_VSYSCALL, NULL);
+	/* the dump's bases, over the fixed layout; the struct page array
+	 * wins where a base lies inside another's nominal size */
+	paint(&l, vmalloc, vmalloc + vmalloc_size - 1, MMS_REGION_VMALLOC,
+	      "vmalloc() Area");
+	paint(&l, vmemmap, vmemmap + vmemmap_size - 1, MMS_REGION_VMEMMAP,
+	      "Vmemmap");
+	/* the direct map's region ends where the next base starts */
+	uint64_t dm_last = vmalloc > pob ? vmalloc - 1 : pob + 64 * TB - 1;
+	if (vmemmap > pob && vmemmap - 1 < dm_last)
+		dm_last = vmemmap - 1;
+	paint(&l, pob, dm_last, MMS_REGION_DIRECT_MAP, "Low Kernel Mapping");
+	for (unsigned i = 0; i < l.n && i < max; i++)
+		out[i] = l.r[i];
 	return l.n;
 }
 
