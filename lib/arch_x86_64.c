@@ -37,6 +37,7 @@ static void x86_geometry(const struct mms_pt_cfg *cfg, struct mms_pt_geom *g)
 		g->bits[l] = 9;
 	}
 	g->va_bits = g->levels == 5 ? 57 : 48;
+	g->sign_extended = true;
 }
 
 static const char *x86_level_name(const struct mms_pt_cfg *cfg,

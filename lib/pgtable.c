@@ -193,6 +193,8 @@ static bool canonical(const struct mms_pt_geom *g, uint64_t vaddr)
 {
 	if (g->va_bits >= 64)
 		return true;
+	if (!g->sign_extended)
+		return vaddr >> g->va_bits == 0;
 	uint64_t top = vaddr >> (g->va_bits - 1);
 	return top == 0 || top == (~0ULL >> (g->va_bits - 1));
 }
@@ -345,6 +347,9 @@ mms_error *mms_pt_iter_new(struct mms_pgtable *pt, uint64_t root,
 	uint64_t high_start = g->va_bits >= 64 ? 0 : ~low_last;
 	if (g->va_bits >= 64) {
 		add_segment(it, start, last);
+	} else if (!g->sign_extended) {
+		uint64_t top = (1ULL << g->va_bits) - 1;
+		add_segment(it, start, last < top ? last : top);
 	} else {
 		add_segment(it, start, last < low_last ? last : low_last);
 		add_segment(it, start > high_start ? start : high_start, last);
@@ -422,7 +427,8 @@ static mms_error *next_piece(mms_mapping_iter *it, struct mms_mapping *p,
 			uint64_t s = it->seg_start[it->cur_seg];
 			/* the top table's entry 0 maps the bottom of s's half */
 			uint64_t base = 0;
-			if (g->va_bits < 64 && (s >> (g->va_bits - 1)))
+			if (g->va_bits < 64 && g->sign_extended &&
+			    (s >> (g->va_bits - 1)))
 				base = ~((1ULL << g->va_bits) - 1);
 			bool missing;
 			mms_error *err = enter_table(it, g->levels, it->root, base,

@@ -53,7 +53,10 @@ struct mms_pt_geom {
 	unsigned entry_size;                    /* bytes */
 	unsigned shift[MMS_PT_MAX_LEVELS + 1];  /* log2 bytes an entry maps */
 	unsigned bits[MMS_PT_MAX_LEVELS + 1];   /* index bits of a table */
-	unsigned va_bits;                       /* canonical width */
+	unsigned va_bits;                       /* translated width */
+	bool sign_extended;     /* the upper half is the top bits' copies
+				   (x86-64, aarch64); else addresses are
+				   below 2^va_bits (i386) */
 };
 
 struct mms_arch_ops {

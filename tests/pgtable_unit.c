@@ -59,14 +59,14 @@ static mms_error *mem_read(void *arg, uint64_t paddr, void *buf, size_t len)
 {
 	(void)arg;
 	int i = page_of(paddr);
-	if (i < 0 || missing[i] || len > 4096 || (paddr & 4095)) {
+	if (i < 0 || missing[i] || (paddr & 4095) + len > 4096) {
 		/* the walker must not ask: present() said no */
 		failures++;
 		printf("FAIL: read of 0x%" PRIx64 " (%zu bytes)\n", paddr, len);
 		return mms_err(MMS_ERR_NODATA, "not in memory");
 	}
 	reads[i]++;
-	memcpy(buf, mem[i], len);
+	memcpy(buf, (const char *)mem[i] + (paddr & 4095), len);
 	return NULL;
 }
 
@@ -96,6 +96,10 @@ static uint64_t swp_old(unsigned type, uint64_t offset)
 {
 	return ((uint64_t)type << 9) | (offset << 14);
 }
+
+enum {
+	T_PAE = NPAGES - 2, T_PAE_PMD = NPAGES - 1,
+};
 
 enum {
 	T_PGD, T_PUD_A, T_PMD_B, T_PTE_C, T_PMD_D_MISSING, T_PUD_E, T_PMD_F,
@@ -579,6 +583,63 @@ static void test_swap_layouts(void)
 	      !strcmp(mms_arch_x86_64.level_name(&l5, 5), "PGD"), "L5 names");
 }
 
+/*
+ * The interface admits other geometries without touching the walker: an
+ * i386-PAE-like one (3 levels, a 4-entry top table of 32 bytes inside a
+ * page, 32-bit addresses, no sign extension), decoded with x86 entries.
+ */
+static void pae_geometry(const struct mms_pt_cfg *cfg, struct mms_pt_geom *g)
+{
+	(void)cfg;
+	memset(g, 0, sizeof(*g));
+	g->levels = 3;
+	g->entry_size = 8;
+	g->shift[1] = 12, g->bits[1] = 9;
+	g->shift[2] = 21, g->bits[2] = 9;
+	g->shift[3] = 30, g->bits[3] = 2;
+	g->va_bits = 32;
+	g->sign_extended = false;
+}
+
+static void pae_decode(const struct mms_pt_cfg *cfg, unsigned level,
+		       uint64_t raw, struct mms_pt_entry *e)
+{
+	/* a PDPT entry is always a table pointer */
+	mms_arch_x86_64.decode(cfg, level == 3 ? 4 : level, raw, e);
+}
+
+static void test_pae(void)
+{
+	struct mms_arch_ops ops = mms_arch_x86_64;
+	ops.geometry = pae_geometry;
+	ops.decode = pae_decode;
+	struct mms_pt_source src = { mem_read, mem_present, NULL };
+	struct mms_pgtable *pt;
+	mms_error *err = mms_pgtable_new(&ops, &cfg4, &src, &pt);
+	CHECK(!err, "pae: %s", mms_error_message(err));
+	if (err)
+		return;
+	memset(mem[T_PAE], 0, 4096);
+	memset(mem[T_PAE_PMD], 0, 4096);
+	uint64_t pdpt = pg(T_PAE) + 0x20;            /* 32-byte aligned */
+	mem[T_PAE][4 + 3] = pg(T_PAE_PMD) | P;       /* entry 3: 3 GiB up */
+	mem[T_PAE_PMD][1] = 0x1c00000ULL | P | RW | PSE | GLB;
+	struct mms_vtop_result r;
+	err = mms_pt_vtop(pt, pdpt, 0xc0201234, &r);
+	CHECK(!err && r.mapped && r.paddr == 0x1c01234 && r.nr_steps == 2 &&
+	      r.level == 2, "pae vtop: paddr 0x%" PRIx64 " steps %u",
+	      r.paddr, r.nr_steps);
+	mms_error_free(err);
+	err = mms_pt_vtop(pt, pdpt, 1ULL << 32, &r);
+	CHECK(err && mms_error_code(err) == MMS_ERR_INVALID, "pae: 33 bits");
+	mms_error_free(err);
+	const struct want w[] = {
+		{ 0xc0200000, M2, MMS_PTE_PRESENT, 2, 0x1c00000, 1 },
+	};
+	iter_case(pt, pdpt, 0, ~0ULL, 0, w, 1, false, "pae iter");
+	mms_pgtable_free(pt);
+}
+
 int main(void)
 {
 	build();
@@ -588,6 +649,7 @@ int main(void)
 	test_iter(5);
 	test_cache();
 	test_swap_layouts();
+	test_pae();
 	printf("%d checks, %d failed\n", checks, failures);
 	return failures ? 1 : 0;
 }
