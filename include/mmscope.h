@@ -310,6 +310,308 @@ mms_error *mms_memmap_block_get(mms_dump *dump, uint64_t idx,
 typedef int (*mms_extent_fn)(void *arg, uint64_t vaddr, uint64_t paddr,
 			     uint64_t len, bool in_dump);
 mms_error *mms_memmap_frames(mms_dump *dump, mms_extent_fn fn, void *arg);
+/* ---- page tables ----------------------------------------------------- */
+
+/*
+ * Page tables are walked with the architecture's own rules (x86-64 4- and
+ * 5-level now).  A root is the physical address of a top-level table: the
+ * kernel's (mms_kernel_pgtable), or a process's (struct mms_task.pgd_phys).
+ * Table pages are read once each and cached (a bounded cache); a table page
+ * a filtered dump lacks is never read: the range it maps is reported as
+ * MMS_PTE_TABLE_MISSING.  Levels count from the leaf: 1 = PTE, 2 = PMD,
+ * 3 = PUD, 4 = P4D (the top, PGD, with 4-level paging), 5 = PGD.
+ */
+#define MMS_PT_MAX_LEVELS 5
+
+enum mms_pte_kind {
+	MMS_PTE_NONE,          /* empty entry */
+	MMS_PTE_TABLE,         /* points to a lower-level table */
+	MMS_PTE_PRESENT,       /* maps a page (a leaf at any level) */
+	MMS_PTE_PROTNONE,      /* not accessible but still maps a page:
+				  PROT_NONE, NUMA hinting, a THP being split */
+	MMS_PTE_SWAP,          /* swap entry: swap_type, swap_offset */
+	MMS_PTE_MIGRATION,     /* migration entry: the page at phys */
+	MMS_PTE_HWPOISON,      /* hardware-poisoned page at phys */
+	MMS_PTE_DEVICE,        /* device-private / device-exclusive entry */
+	MMS_PTE_MARKER,        /* PTE marker (uffd-wp, poisoned, guard;
+				  5.19-6.1 swapin error) in swap_offset */
+	MMS_PTE_NONPRESENT,    /* any other non-present value */
+	MMS_PTE_TABLE_MISSING, /* the table mapping this range is not in
+				  the dump (phys: the table's address) */
+	MMS_PTE_KIND_COUNT
+};
+const char *mms_pte_kind_name(enum mms_pte_kind kind);
+
+/* Decoded attribute bits (x86 names; other architectures map theirs). */
+enum {
+	MMS_PTA_PRESENT  = 1u << 0,
+	MMS_PTA_RW       = 1u << 1,
+	MMS_PTA_USER     = 1u << 2,
+	MMS_PTA_PWT      = 1u << 3,
+	MMS_PTA_PCD      = 1u << 4,
+	MMS_PTA_ACCESSED = 1u << 5,
+	MMS_PTA_DIRTY    = 1u << 6,
+	MMS_PTA_PAT      = 1u << 7,
+	MMS_PTA_GLOBAL   = 1u << 8,
+	MMS_PTA_NX       = 1u << 9,
+	MMS_PTA_PSE      = 1u << 10,  /* a huge-page leaf above level 1 */
+	/* non-present (swap-format) entries */
+	MMS_PTA_SOFT_DIRTY = 1u << 16,
+	MMS_PTA_UFFD_WP    = 1u << 17,
+	MMS_PTA_EXCLUSIVE  = 1u << 18, /* PG_anon_exclusive remembered */
+	MMS_PTA_MIG_WRITE  = 1u << 19, /* writable migration entry */
+	MMS_PTA_MIG_READ_EXCLUSIVE = 1u << 20,
+};
+/* Writes the set bits' names, e.g. "RW USER NX", into buf. */
+const char *mms_pte_attrs_str(uint32_t attrs, char *buf, size_t len);
+
+/* Physical address of the kernel's top-level table (init_top_pgt). */
+mms_error *mms_kernel_pgtable(mms_dump *dump, uint64_t *root);
+unsigned mms_pgtable_levels(const mms_dump *dump);
+/* "PGD", "P4D", "PUD", "PMD", "PTE" for this dump's paging mode. */
+const char *mms_pt_level_name(const mms_dump *dump, unsigned level);
+/* Bytes one entry of a level maps (x86-64: 4K, 2M, 1G, 512G, 256T). */
+uint64_t mms_pt_level_size(const mms_dump *dump, unsigned level);
+
+struct mms_pt_step {
+	unsigned level;
+	uint64_t table;          /* physical address of the table */
+	unsigned index;
+	uint64_t entry_paddr;    /* physical address of the entry */
+	uint64_t raw;            /* the entry */
+	enum mms_pte_kind kind;
+};
+
+struct mms_vtop_result {
+	uint64_t vaddr;
+	unsigned nr_steps;       /* entries read, top level first */
+	struct mms_pt_step steps[MMS_PT_MAX_LEVELS];
+	enum mms_pte_kind kind;  /* of the last entry read */
+	bool mapped;             /* kind == MMS_PTE_PRESENT */
+	uint64_t paddr;          /* PRESENT, PROTNONE, MIGRATION, HWPOISON,
+				    DEVICE: the byte vaddr lands on; 0 else */
+	uint64_t page_size;      /* bytes one entry of that level maps */
+	unsigned level;          /* level of the last entry */
+	uint32_t attrs;          /* MMS_PTA_* of the last entry */
+	uint32_t eff;            /* RW, USER, NX as the CPU combines them */
+	unsigned pkey;           /* protection key (bits 59-62) */
+	unsigned swap_type;      /* SWAP and the special kinds */
+	uint64_t swap_offset;
+	bool page_in_dump;       /* paddr's page is in the dump */
+};
+
+/*
+ * Translates vaddr through the tables under root (0: the kernel's).  An
+ * unmapped address is not an error (result.mapped false, result.kind says
+ * why); errors are a non-canonical address and a table page the dump lacks
+ * (MMS_ERR_NODATA naming the table; result holds the steps read before).
+ */
+mms_error *mms_vtop(mms_dump *dump, uint64_t root, uint64_t vaddr,
+		    struct mms_vtop_result *result);
+
+/* Reads len bytes at vaddr through the tables under root (0: kernel).
+ * An unmapped address or a page the dump excludes is an error naming
+ * the address, its physical page and why. */
+mms_error *mms_read_vaddr(mms_dump *dump, uint64_t root, uint64_t vaddr,
+			  void *buf, size_t len);
+
+struct mms_mapping {
+	uint64_t vaddr;          /* first virtual address */
+	uint64_t size;           /* bytes */
+	uint64_t phys;           /* physical address of vaddr (PRESENT,
+				    PROTNONE, MIGRATION, HWPOISON, DEVICE);
+				    the table's for TABLE_MISSING */
+	uint64_t page_size;      /* bytes one entry maps */
+	uint64_t nr_entries;     /* entries merged */
+	unsigned level;
+	enum mms_pte_kind kind;
+	uint32_t attrs;          /* MMS_PTA_* of the leaf entries */
+	uint32_t eff;            /* effective RW, USER, NX */
+	unsigned pkey;
+	unsigned swap_type;      /* of the first entry */
+	uint64_t swap_offset;    /* of the first entry (offset, pfn, marker) */
+	uint64_t raw;            /* the first entry */
+};
+
+enum {
+	MMS_MAP_NONPRESENT = 1u << 0, /* report non-present, non-empty
+					 entries (swap, migration ...) */
+	MMS_MAP_HOLES      = 1u << 1, /* report empty ranges (MMS_PTE_NONE) */
+	MMS_MAP_MERGE_VIRT = 1u << 2, /* merge runs of equal attributes even
+					 when not physically contiguous, as
+					 the kernel's ptdump does */
+	MMS_MAP_NO_MERGE   = 1u << 3, /* one mapping per entry */
+};
+
+typedef struct mms_mapping_iter mms_mapping_iter;
+
+/* Mappings of [start, last] (inclusive; the non-canonical hole is
+ * skipped) under root (0: the kernel's), in address order.  Runs of
+ * entries of one level, kind and attributes, contiguous virtually and
+ * physically, are merged into one mapping.  Each table page is read once
+ * per iteration at most. */
+mms_error *mms_mapping_iter_new(mms_dump *dump, uint64_t root, uint64_t start,
+				uint64_t last, unsigned flags,
+				mms_mapping_iter **out);
+/* *out is the next mapping (valid until the next call) or NULL at the end. */
+mms_error *mms_mapping_iter_next(mms_mapping_iter *it,
+				 const struct mms_mapping **out);
+/* True when some table page was missing from the dump. */
+bool mms_mapping_iter_partial(const mms_mapping_iter *it);
+void mms_mapping_iter_free(mms_mapping_iter *it);
+
+/* Calls fn for each mapping; a non-zero return stops the walk. */
+typedef int (*mms_mapping_fn)(const struct mms_mapping *m, void *arg);
+mms_error *mms_mappings(mms_dump *dump, uint64_t root, uint64_t start,
+			uint64_t last, unsigned flags, mms_mapping_fn fn,
+			void *arg);
+
+/* Statistics over mappings, built with mms_pt_stats_add(). */
+#define MMS_PT_STATS_COMBOS 64
+struct mms_pt_stats {
+	uint64_t entries[MMS_PT_MAX_LEVELS + 1];  /* present leaves by level */
+	uint64_t bytes[MMS_PT_MAX_LEVELS + 1];
+	uint64_t nonpresent[MMS_PTE_KIND_COUNT];  /* entries of each kind */
+	uint64_t missing_tables, missing_bytes;
+	struct {
+		uint32_t attrs;                   /* RW USER PWT PCD PAT GLOBAL
+						     NX, effective RW USER NX */
+		uint64_t entries, bytes;
+	} combos[MMS_PT_STATS_COMBOS];
+	unsigned nr_combos;
+	bool combos_overflow;
+	uint64_t wx_pages;                        /* 4 KiB units, W and X */
+	uint64_t first_wx;                        /* address, if wx_pages */
+};
+void mms_pt_stats_add(struct mms_pt_stats *stats, const struct mms_mapping *m);
+
+/*
+ * The kernel's own accounting of its direct map (x86-64: /proc/meminfo's
+ * DirectMap4k, DirectMap2M, DirectMap1G), derived from the page tables:
+ * the kernel counts mappings, not present pages, and three things make
+ * its counters differ from a plain count of direct-map leaves:
+ *  - splitting a 2 MiB page of the kernel image's own mapping counts as a
+ *    direct-map split (set_memory.c: virt_addr_valid() holds there);
+ *  - at boot, phys_pud_init()/phys_pmd_init() count a large page again
+ *    each time a later step of init_mem_mapping() finds it mapped
+ *    (simulated here from e820, max_pfn and page_size_mask);
+ *  - a non-present direct-map entry (set_memory_np) is still counted.
+ */
+struct mms_direct_map {
+	uint64_t leaves[MMS_PT_MAX_LEVELS + 1]; /* direct-map leaf entries
+						   by level, non-present
+						   ones included */
+	uint64_t image_splits;        /* kernel-image 2 MiB pages now 4 KiB */
+	bool boot_simulated;          /* e820 etc. were readable */
+	uint64_t boot_counted[MMS_PT_MAX_LEVELS + 1]; /* what boot counted */
+	uint64_t boot_leaves[MMS_PT_MAX_LEVELS + 1];  /* what boot mapped */
+	int64_t pages[MMS_PT_MAX_LEVELS + 1]; /* the counters, as derived */
+	bool counters_read;           /* direct_pages_count[] in the dump */
+	uint64_t counters[MMS_PT_MAX_LEVELS + 1];
+	bool partial;                 /* some table missing from the dump */
+};
+mms_error *mms_direct_map(mms_dump *dump, struct mms_direct_map *out);
+
+/* Counters of the table cache, for tests and benchmarks. */
+struct mms_pt_counters {
+	uint64_t table_reads;    /* table pages read from the dump */
+	uint64_t cache_hits;
+	uint64_t missing;        /* table pages the dump lacks */
+};
+void mms_pt_counters(const mms_dump *dump, struct mms_pt_counters *out);
+
+/* ---- address classification ----------------------------------------- */
+
+enum mms_region {
+	MMS_REGION_USER,
+	MMS_REGION_NONCANONICAL,
+	MMS_REGION_HYPERVISOR,    /* guard hole, reserved for a hypervisor */
+	MMS_REGION_LDT_REMAP,
+	MMS_REGION_DIRECT_MAP,
+	MMS_REGION_VMALLOC,
+	MMS_REGION_VMEMMAP,
+	MMS_REGION_KASAN,
+	MMS_REGION_CPU_ENTRY,
+	MMS_REGION_ESPFIX,
+	MMS_REGION_EFI,
+	MMS_REGION_KERNEL_IMAGE,  /* kernel text, data, bss */
+	MMS_REGION_MODULES,
+	MMS_REGION_FIXMAP,
+	MMS_REGION_VSYSCALL,
+	MMS_REGION_HOLE,          /* unused kernel address space */
+	MMS_REGION_COUNT
+};
+const char *mms_region_name(enum mms_region region);
+
+struct mms_region_desc {
+	uint64_t start, last;     /* inclusive */
+	enum mms_region region;
+	const char *marker;       /* the kernel ptdump's header starting at
+				     start ("Low Kernel Mapping"), or NULL */
+};
+/* The address-space layout of this dump, in address order (KASLR bases
+ * included); returns how many regions there are (fills at most max). */
+unsigned mms_address_regions(mms_dump *dump, struct mms_region_desc *out,
+			     unsigned max);
+
+struct mms_addr_info {
+	uint64_t vaddr;
+	enum mms_region region;
+	uint64_t region_start, region_last;
+	const char *section;      /* kernel image: "text", "rodata", "data",
+				     "init", "bss", or NULL */
+	/* the translation through the page tables */
+	bool translated;          /* false when the walk could not finish */
+	struct mms_vtop_result vtop;
+	uint64_t pfn;             /* of vtop.paddr when vtop.mapped */
+	/* the direct map's linear answer, page_offset_base + paddr */
+	bool linear;
+	uint64_t linear_paddr;
+	/* vmemmap: the struct page this address lies in */
+	bool struct_page;
+	uint64_t page_pfn;        /* whose struct page */
+	uint64_t page_offset;     /* byte offset inside that struct page */
+};
+/* Which region vaddr lies in and where it leads (root 0: the kernel's
+ * tables; give a process's root for user addresses).  Only a
+ * non-canonical or unwalkable address leaves translated false; that is
+ * not an error. */
+mms_error *mms_addr_classify(mms_dump *dump, uint64_t root, uint64_t vaddr,
+			     struct mms_addr_info *out);
+
+/* ---- tasks ----------------------------------------------------------- */
+
+#define MMS_TASK_COMM_LEN 16
+enum { MMS_RSS_FILE, MMS_RSS_ANON, MMS_RSS_SWAP, MMS_RSS_SHMEM,
+       MMS_RSS_COUNT };
+
+struct mms_task {
+	uint64_t addr;            /* struct task_struct */
+	int pid, tgid;
+	char comm[MMS_TASK_COMM_LEN];
+	uint64_t mm;              /* struct mm_struct, 0 for kernel threads */
+	uint64_t pgd;             /* mm->pgd (virtual) */
+	uint64_t pgd_phys;        /* the root to walk */
+	/* mm counters in pages (MM_FILEPAGES, MM_ANONPAGES, MM_SWAPENTS,
+	 * MM_SHMEMPAGES) as get_mm_counter() reads them; rss_exact adds
+	 * what is not folded in yet: the per-cpu deltas of a 6.2+
+	 * percpu_counter, or (until 6.1) the thread-group leader's cached
+	 * task_struct.rss_stat (other threads' are not added) */
+	int64_t rss[MMS_RSS_COUNT];
+	int64_t rss_exact[MMS_RSS_COUNT];
+	unsigned nr_rss;          /* counters this kernel has */
+	bool rss_known;
+};
+
+typedef struct mms_task_iter mms_task_iter;
+/* Processes on init_task.tasks, init_task first.  Bounded: a list that
+ * does not return to its head within 4M entries is an error. */
+mms_error *mms_task_iter_new(mms_dump *dump, mms_task_iter **out);
+/* *out is the next task (valid until the next call) or NULL at the end. */
+mms_error *mms_task_iter_next(mms_task_iter *it, const struct mms_task **out);
+void mms_task_iter_free(mms_task_iter *it);
+/* The thread-group leader with this pid. */
+mms_error *mms_task_find(mms_dump *dump, int pid, struct mms_task *out);
 
 /* ---- type profiles --------------------------------------------------- */
 

@@ -159,6 +159,15 @@ bool mms_kdump_pfn_present(struct mms_dump *d, kdump_bmp_t *bmp,
 	return cache[bit / 8] & (1u << (bit % 8));
 }
 
+bool mms_pfn_data_in_dump(struct mms_dump *d, uint64_t pfn)
+{
+	/* an ELF segment's zero-filled tail is what makedumpfile -E cut
+	 * off: excluded pages, whatever they held */
+	if (d->elf)
+		return elf_paddr_state(d, pfn << d->k.page_shift) == 1;
+	return mms_pfn_in_dump(d, pfn);
+}
+
 static mms_error *set_arch(struct mms_dump *d)
 {
 	kdump_attr_t attr;

@@ -77,6 +77,19 @@ struct mms_kernel {
 	uint64_t page_offset_base, vmemmap_base, vmalloc_base;
 	unsigned pgtable_levels;
 	enum mms_memory_model model;
+	/* the kernel image's sections, relocated; 0 when unknown */
+	uint64_t sym_text, sym_etext, sym_start_rodata, sym_end_rodata,
+		sym_sdata, sym_edata, sym_init_begin, sym_init_end,
+		sym_bss_start, sym_bss_stop, sym_end;
+	int64_t kernel_image_size;
+	/* tasks and their mm */
+	uint64_t sym_init_task;
+	int64_t task_tasks, task_pid, task_tgid, task_comm, task_mm;
+	int64_t mm_pgd, mm_rss_stat, mm_nr_rss;
+	bool mm_rss_percpu;          /* 6.2: struct percpu_counter rss_stat[] */
+	int64_t rss_count_off;       /* mm_rss_stat.count, or percpu_counter.count */
+	int64_t percpu_counter_sz, percpu_counter_counters;
+	int64_t task_rss_stat;       /* until 6.1: per-thread unsynced deltas */
 };
 
 struct mms_memmodel;
@@ -131,6 +144,7 @@ struct mms_dump {
 	kdump_ctx_t *clones[8];
 	unsigned nr_clones;
 	struct mms_kpf_layout *kpf;    /* page flag bits, resolved once */
+	struct mms_pgtable *pt;        /* page-table walker, made on first use */
 };
 
 /* dump.c */
@@ -143,6 +157,8 @@ mms_error *mms_read_string(struct mms_dump *d, uint64_t vaddr, char *buf,
 			   size_t len);
 mms_error *mms_kvaddr_to_phys(struct mms_dump *d, uint64_t vaddr,
 			      uint64_t *paddr);
+/* The page's own bytes are in the file (not an ELF zero-filled tail). */
+bool mms_pfn_data_in_dump(struct mms_dump *d, uint64_t pfn);
 
 /* typeinfo providers: each adds facts to d->facts */
 mms_error *mms_types_dwarf(struct mms_dump *d, const char *vmlinux);

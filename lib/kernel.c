@@ -267,6 +267,55 @@ static void resolve_symbols(struct mms_dump *d)
 	k->pgtable_levels = l5 == 1 ? 5 : 4;
 }
 
+static void resolve_image(struct mms_dump *d)
+{
+	struct mms_kernel *k = &d->k;
+	k->sym_text = sym(d, "_text");
+	k->sym_etext = sym(d, "_etext");
+	k->sym_start_rodata = sym(d, "__start_rodata");
+	k->sym_end_rodata = sym(d, "__end_rodata");
+	k->sym_sdata = sym(d, "_sdata");
+	k->sym_edata = sym(d, "_edata");
+	k->sym_init_begin = sym(d, "__init_begin");
+	k->sym_init_end = sym(d, "__init_end");
+	k->sym_bss_start = sym(d, "__bss_start");
+	k->sym_bss_stop = sym(d, "__bss_stop");
+	k->sym_end = sym(d, "_end");
+	k->kernel_image_size = number(d, "KERNEL_IMAGE_SIZE");
+}
+
+static void resolve_tasks(struct mms_dump *d)
+{
+	struct mms_kernel *k = &d->k;
+	k->sym_init_task = sym(d, "init_task");
+	k->task_tasks = off(d, "task_struct", "tasks");
+	k->task_pid = off(d, "task_struct", "pid");
+	k->task_tgid = off(d, "task_struct", "tgid");
+	k->task_comm = off(d, "task_struct", "comm");
+	k->task_mm = off(d, "task_struct", "mm");
+	k->mm_pgd = off(d, "mm_struct", "pgd");
+	k->mm_rss_stat = off(d, "mm_struct", "rss_stat");
+	k->percpu_counter_sz = mms_facts_size(d->facts, "percpu_counter");
+	k->percpu_counter_counters = off(d, "percpu_counter", "counters");
+	/* SPLIT_RSS_COUNTING (until 6.1): each thread caches up to 64
+	 * events in task_struct.rss_stat.count[] before adding them */
+	k->task_rss_stat = off(d, "task_struct", "rss_stat");
+	int64_t c = off(d, "task_rss_stat", "count");
+	k->task_rss_stat = k->task_rss_stat >= 0 && c >= 0
+				   ? k->task_rss_stat + c : -1;
+	/* 6.2 made rss_stat an array of percpu_counter; before, a struct
+	 * mm_rss_stat holding atomic_long_t count[NR_MM_COUNTERS] */
+	int64_t n = len(d, "mm_struct", "rss_stat");
+	if (n > 0 && k->percpu_counter_sz > 0) {
+		k->mm_rss_percpu = true;
+		k->mm_nr_rss = n;
+		k->rss_count_off = off(d, "percpu_counter", "count");
+	} else {
+		k->mm_nr_rss = len(d, "mm_rss_stat", "count");
+		k->rss_count_off = off(d, "mm_rss_stat", "count");
+	}
+}
+
 mms_error *mms_kernel_resolve(struct mms_dump *d)
 {
 	struct mms_kernel *k = &d->k;
@@ -282,6 +331,8 @@ mms_error *mms_kernel_resolve(struct mms_dump *d)
 	resolve_zone(d);
 	resolve_counters(d);
 	resolve_symbols(d);
+	resolve_image(d);
+	resolve_tasks(d);
 	if (k->page_sz <= 0 || k->page_flags < 0)
 		return mms_err(MMS_ERR_NOTFOUND, "%s: the type info has no "
 			       "layout of struct page (SIZE(page), "

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "pgtable.h"
 
 mms_error *mms_open(const char *path, const struct mms_open_options *opts,
 		    mms_dump **out)
@@ -68,6 +69,7 @@ void mms_close(mms_dump *d)
 	mms_facts_free(d->vmcoreinfo);
 	mms_facts_free(d->facts);
 	mms_memmodel_free(d->mm);
+	mms_pgtable_free(d->pt);
 	for (unsigned i = 0; i < d->nr_mt_names; i++)
 		free(d->mt_names[i]);
 	free(d->mt_names);

@@ -11,7 +11,8 @@ const char *const mms_want_structs[] = {
 	/* optional: newer or config-dependent */
 	"mem_section", "mem_section_usage", "per_cpu_zonestat",
 	"per_cpu_nodestat", "per_cpu_pageset", "vm_event_state", "folio",
-	"mm_struct", "task_struct", "page_counter",
+	"mm_struct", "task_struct", "page_counter", "mm_rss_stat",
+	"percpu_counter", "e820_table", "e820_entry", "task_rss_stat",
 };
 const size_t mms_nr_want_structs =
 	sizeof(mms_want_structs) / sizeof(mms_want_structs[0]);
@@ -24,6 +25,7 @@ const char *const mms_want_enums[] = {
 	"migratetype", "numa_stat_item", "writeback_stat_item", "vm_stat_item",
 	"pagetype", "zone_watermarks", "pageblock_bits", "lru_list",
 	"compound_dtor_id",
+	"fixed_addresses",
 };
 const size_t mms_nr_want_enums =
 	sizeof(mms_want_enums) / sizeof(mms_want_enums[0]);
@@ -42,6 +44,13 @@ const char *const mms_want_symbols[] = {
 	"__pgtable_l5_enabled", "vm_dirty_ratio", "dirty_background_ratio",
 	"vm_dirty_bytes", "dirty_background_bytes", "nr_memmap_pages",
 	"nr_memmap_boot_pages", "zero_pfn",
+	/* page tables: the image's sections, swap entry layout */
+	"_etext", "__start_rodata", "__end_rodata", "_sdata", "_edata",
+	"__init_begin", "__init_end", "__bss_start", "__bss_stop",
+	"swap_info", "l1tf_mitigation", "memory_failure", "migrate_pages",
+	"make_device_exclusive_range", "make_device_exclusive",
+	"kasan_early_shadow_page", "direct_pages_count", "page_size_mask",
+	"e820_table", "direct_gbpages",
 };
 const size_t mms_nr_want_symbols =
 	sizeof(mms_want_symbols) / sizeof(mms_want_symbols[0]);
@@ -70,10 +79,13 @@ static const char *const either[][2] = {
 	{ "per_cpu_pageset", "per_cpu_zonestat" },   /* split in 5.14 */
 };
 /* in some kernels only: not waited for (pagetype: 6.12+) */
-static const char *const nowait[] = {
-	"pagetype", "numa_stat_item",
-	"compound_dtor_id",   /* gone in 6.3 */
-};
+/* in some kernels only: not waited for (pagetype: 6.12+; mm_rss_stat
+ * until 6.1; compound_dtor_id gone in 6.3; fixed_addresses may sit in a
+ * late compilation unit) */
+static const char *const nowait[] = { "pagetype", "numa_stat_item",
+				      "mm_rss_stat", "fixed_addresses",
+				      "e820_table", "e820_entry",
+				      "task_rss_stat", "compound_dtor_id" };
 
 static bool satisfied(const char *const *list, size_t n, const bool *found,
 		      size_t i)

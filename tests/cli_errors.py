@@ -4,6 +4,7 @@
 a non-zero exit, and never a crash: missing file, not a dump, a truncated
 dump, a flattened dump cut short, a profile of another kernel, VMCOREINFO
 alone asked for what it lacks."""
+import json
 import os
 import subprocess
 import sys
@@ -82,6 +83,23 @@ def main():
                      "wrong kernel", "profile of another build")
         expect_error(mmscope, ["zoneinfo", "--vmcoreinfo-only", DUMP],
                      "VMCOREINFO does not carry", "zoneinfo from VMCOREINFO")
+        # page tables: each failure named, one line, status 1
+        prof = ["--profile", PROFILE, "--no-auto"]
+        with open(os.path.join(FIX, "truth", "userbuf.json")) as f:
+            ub = json.load(f)
+        expect_error(mmscope, ["vtop"] + prof + ["--pid", str(ub["pid"]), DUMP,
+                     "%x" % ub["vaddr"]], "page excluded from the dump",
+                     "vtop of a user page a -d 31 dump leaves out")
+        expect_error(mmscope, ["vtop"] + prof + [DUMP, "800000000000"],
+                     "not a canonical 48-bit address", "non-canonical vtop")
+        expect_error(mmscope, ["vtop"] + prof + ["--pid", "99999", DUMP, "0"],
+                     "no process with pid 99999", "vtop of a missing pid")
+        expect_error(mmscope, ["ptdump"] + prof + ["--pid", "2", DUMP],
+                     "is a kernel thread", "ptdump of a kernel thread")
+        expect_error(mmscope, ["vtop"] + prof + [DUMP, "ffffffffff600000"],
+                     "is not mapped (none entry)", "vtop of an unmapped page")
+        expect_error(mmscope, ["ps", "--vmcoreinfo-only", DUMP],
+                     "tasks need a vmlinux or a profile", "ps from VMCOREINFO")
     print("%d passed, %d failed" % (cases - failures, failures))
     return 1 if failures else 0
 

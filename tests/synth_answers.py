@@ -22,6 +22,13 @@ Rules:
   S5  every sample page of the answers decodes (`mmscope page`) to its
       known flags, buddy mark and order; the page scan's buddy-marked pages
       add up to the free lists' pages.
+  S6  page tables (init_top_pgt maps RAM, the image and the vmemmap with
+      2 MiB pages): vtop of a direct-map address of each RAM range gives
+      its physical address through a PMD leaf; addr of a sampled struct
+      page names the vmemmap and its pfn (vmemmap layouts); ptdump walks
+      the whole space with no table missing, and its W+X pages are
+      exactly the kernel image's (the generator maps it RW and
+      executable).
 """
 import json
 import os
@@ -98,6 +105,36 @@ def check_layout(mmscope, ldir, cache):
                                              a["phys_base"]))
         check(u64(info["page_offset_base"]) == u64(a["page_offset_base"]),
               "%s: S1 page_offset_base" % name)
+
+        # S6
+        pob = u64(a["page_offset_base"])
+        for r in a["ram"]:
+            pa = (r["start_pfn"] + 1) * 4096 + 0x10
+            _, v = jrun(mmscope, ["vtop", "--json"] + targs +
+                        [path, "%x" % (pob + pa)], name)
+            check(v and v["mapped"] and u64(v["paddr"]) == pa and
+                  v["page_size"] == 2 << 20 and len(v["steps"]) == 3,
+                  "%s: S6 vtop of the direct map at pfn %d: %s"
+                  % (name, r["start_pfn"] + 1, v))
+        if a["model"] == "sparsemem_vmemmap":
+            for pg in a["pages"][:3]:
+                _, ad = jrun(mmscope, ["addr", "--json"] + targs +
+                             [path, pg["addr"][2:]], name)
+                check(ad and ad["region"] == "vmemmap" and ad["mapped"] and
+                      ad["struct_page_pfn"] == pg["pfn"] and
+                      ad["struct_page_offset"] == 0,
+                      "%s: S6 addr of the struct page of pfn %d: %s"
+                      % (name, pg["pfn"], ad))
+        _, pt = jrun(mmscope, ["ptdump", "--json"] + targs + [path], name)
+        image = [r for r in pt["regions"]
+                 if r["region"] == "kernel image"] if pt else []
+        image_bytes = sum(m["size"] for r in image for m in r["mappings"]
+                          if m["kind"] == "present")
+        check(pt and not pt["partial"] and image_bytes and
+              pt["stats"]["wx_pages"] * 4096 == image_bytes and
+              pt["stats"]["page_sizes"]["2M"]["entries"] > 0,
+              "%s: S6 ptdump: image %d bytes, %s" % (name, image_bytes,
+                                                     pt and pt["stats"]))
 
         p = run(mmscope, ["buddyinfo"] + targs + [path])
         check(p.stdout == a["buddyinfo"], "%s: S2/S3 buddyinfo text differs:\n%s"

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* The mmscope command: argument parsing and dispatch, thin over the library. */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +12,7 @@
 
 static void usage(FILE *out)
 {
-	fputs("usage: mmscope COMMAND [options] DUMP\n"
+	fputs("usage: mmscope COMMAND [options] DUMP [ADDR]\n"
 	      "\n"
 	      "commands:\n"
 	      "  info          kernel, layout, nodes, zones, type info used\n"
@@ -24,6 +26,12 @@ static void usage(FILE *out)
 	      "  kpageflags -o FILE   write a /proc/kpageflags file of the dump\n"
 	      "  page DUMP PFN|PADDR|VADDR   one page decoded\n"
 	      "  memmap        sections and the page frames holding mem_map\n"
+	      "  ptdump        page tables as /sys/kernel/debug/page_tables/kernel,\n"
+	      "                with statistics (--pid N, --pgd ADDR)\n"
+	      "  vtop ADDR     every level's entry and the physical address\n"
+	      "                (--pid N, --pgd ADDR, --read LEN)\n"
+	      "  addr ADDR     the region an address lies in, where it leads\n"
+	      "  ps            processes with mm, page-table root, RSS counters\n"
 	      "  profile extract --vmlinux VMLINUX -o FILE\n"
 	      "                write the type profile of a debug vmlinux\n"
 	      "\n"
@@ -35,6 +43,10 @@ static void usage(FILE *out)
 	      "  --force             accept type info of another kernel build\n"
 	      "  --cache-dir DIR     profile cache (default $XDG_CACHE_HOME/mmscope)\n"
 	      "  --no-walk           buddyinfo: do not walk the free lists\n"
+	      "  --pid N             ptdump, vtop, addr: that process's page tables\n"
+	      "  --pgd ADDR          ptdump, vtop, addr: the tables at ADDR (mm->pgd,\n"
+	      "                      virtual, or a physical address)\n"
+	      "  --read LEN          vtop: also print LEN bytes at ADDR\n"
 	      "  --json              machine-readable output\n",
 	      out);
 }
@@ -44,6 +56,50 @@ int tool_fail(mms_error *err)
 	fprintf(stderr, "mmscope: %s\n", mms_error_message(err));
 	mms_error_free(err);
 	return 1;
+}
+
+int tool_failf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("mmscope: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	return 1;
+}
+
+int tool_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("mmscope: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	return 2;
+}
+
+int tool_parse_addr(const char *s, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 16);
+	if (!*s || *end || errno || *s == '-')
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int parse_num(const char *s, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 0);
+	if (!*s || *end || errno || *s == '-')
+		return -1;
+	*out = v;
+	return 0;
 }
 
 static int profile_cmd(int argc, char **argv)
@@ -86,21 +142,29 @@ int main(int argc, char **argv)
 	static const struct {
 		const char *name;
 		int (*fn)(struct tool *);
+		int nargs;          /* positional arguments after DUMP */
 	} cmds[] = {
-		{ "info", cmd_info },
-		{ "buddyinfo", cmd_buddyinfo },
-		{ "pagetypeinfo", cmd_pagetypeinfo },
-		{ "zoneinfo", cmd_zoneinfo },
-		{ "vmstat", cmd_vmstat },
-		{ "page-types", cmd_page_types },
-		{ "kpageflags", cmd_kpageflags },
-		{ "page", cmd_page },
-		{ "memmap", cmd_memmap },
+		{ "info", cmd_info, 0 },
+		{ "buddyinfo", cmd_buddyinfo, 0 },
+		{ "pagetypeinfo", cmd_pagetypeinfo, 0 },
+		{ "zoneinfo", cmd_zoneinfo, 0 },
+		{ "vmstat", cmd_vmstat, 0 },
+		{ "ptdump", cmd_ptdump, 0 },
+		{ "vtop", cmd_vtop, 1 },
+		{ "addr", cmd_addr, 1 },
+		{ "ps", cmd_ps, 0 },
+		{ "page-types", cmd_page_types, 0 },
+		{ "kpageflags", cmd_kpageflags, 0 },
+		{ "page", cmd_page, 1 },
+		{ "memmap", cmd_memmap, 0 },
 	};
 	int (*fn)(struct tool *) = NULL;
+	int nargs = 0;
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (strcmp(cmd, cmds[i].name) == 0)
+		if (strcmp(cmd, cmds[i].name) == 0) {
 			fn = cmds[i].fn;
+			nargs = cmds[i].nargs;
+		}
 	if (!fn) {
 		fprintf(stderr, "mmscope: unknown command '%s'\n", cmd);
 		usage(stderr);
@@ -120,7 +184,10 @@ int main(int argc, char **argv)
 		{ "node", required_argument, NULL, 'N' },
 		{ "zone", required_argument, NULL, 'Z' },
 		{ "flags", required_argument, NULL, 'F' },
-		{ "pfn-range", required_argument, NULL, 'R' },
+		{ "pfn-range", required_argument, NULL, 'X' },
+		{ "pid", required_argument, NULL, 'P' },
+		{ "pgd", required_argument, NULL, 'G' },
+		{ "read", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -143,20 +210,47 @@ int main(int argc, char **argv)
 		case 'N': t.node_opt = optarg; break;
 		case 'Z': t.zone_opt = optarg; break;
 		case 'F': t.flags_opt = optarg; break;
-		case 'R': t.pfn_range = optarg; break;
+		case 'X': t.pfn_range = optarg; break;
 		case 'o': t.out_path = optarg; break;
+		case 'P': {
+			uint64_t v;
+			if (parse_num(optarg, &v) || v > 0x7fffffff)
+				return tool_usage_error("bad --pid '%s'", optarg);
+			t.pid = (int)v;
+			t.has_pid = true;
+			break;
+		}
+		case 'G':
+			if (tool_parse_addr(optarg, &t.pgd))
+				return tool_usage_error("bad --pgd '%s'", optarg);
+			t.has_pgd = true;
+			break;
+		case 'R': {
+			uint64_t v;
+			if (parse_num(optarg, &v) || !v || v > (64u << 20))
+				return tool_usage_error("bad --read '%s' (1 to "
+							"64 MiB)", optarg);
+			t.read_len = (size_t)v;
+			break;
+		}
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
 	}
-	bool two = fn == cmd_page;
-	if (optind != argc - 1 - two) {
-		fprintf(stderr, "mmscope: %s needs %s\n", cmd,
-			two ? "DUMP and PFN|ADDR" : "exactly one DUMP argument");
+	if (optind != argc - 1 - nargs) {
+		if (nargs)
+			fprintf(stderr, "mmscope: %s needs DUMP and ADDR\n", cmd);
+		else
+			fprintf(stderr, "mmscope: %s needs exactly one DUMP "
+				"argument\n", cmd);
 		return 2;
 	}
+	if (t.has_pid && t.has_pgd)
+		return tool_usage_error("--pid and --pgd exclude each other");
 	t.path = argv[optind];
-	t.arg2 = two ? argv[optind + 1] : NULL;
+	t.arg2 = nargs ? argv[optind + 1] : NULL;
+	t.args = argv + optind + 1;
+	t.nargs = nargs;
 	mms_error *err = mms_open(t.path, &o, &t.dump);
 	if (err)
 		return tool_fail(err);
