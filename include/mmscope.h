@@ -183,6 +183,8 @@ struct mms_buddy_zone {
 	uint64_t nr_free[MMS_MAX_ORDERS];     /* free_area[].nr_free */
 	uint64_t free_pages;                  /* sum of blocks << order */
 	bool partial;                         /* some list not walked fully */
+	unsigned attempts;                    /* walks made: more than one on a
+						 live system that moved on */
 	unsigned nr_problems;                 /* all found */
 	struct mms_buddy_problem problems[32];/* the first 32 */
 };

@@ -138,8 +138,35 @@ static bool walk_list(struct walk *w, unsigned order, unsigned mt,
 	return true;
 }
 
+static mms_error *walk_once(mms_dump *d, unsigned node_idx,
+			    unsigned zone_idx, struct mms_buddy_zone *out);
+
+/* A live system (/proc/kcore) keeps allocating while its lists are read:
+ * a walk that finds problems there is made again, with the zone read
+ * again, before they are believed. */
+#define LIVE_ATTEMPTS 8
+
 mms_error *mms_buddy_walk(mms_dump *d, unsigned node_idx, unsigned zone_idx,
 			  struct mms_buddy_zone *out)
+{
+	unsigned attempts = 0;
+	mms_error *err;
+	for (;;) {
+		err = walk_once(d, node_idx, zone_idx, out);
+		attempts++;
+		if (err || !d->live || (!out->nr_problems && !out->partial) ||
+		    attempts >= LIVE_ATTEMPTS)
+			break;
+		err = mms_zone_refresh(d, node_idx, zone_idx);
+		if (err)
+			return err;
+	}
+	out->attempts = attempts;
+	return err;
+}
+
+static mms_error *walk_once(mms_dump *d, unsigned node_idx, unsigned zone_idx,
+			    struct mms_buddy_zone *out)
 {
 	struct mms_zone z;
 	mms_error *err = mms_zone_get(d, node_idx, zone_idx, &z);

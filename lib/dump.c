@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <gelf.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <libelf.h>
 #include <stdlib.h>
 #include <string.h>
@@ -308,6 +309,9 @@ mms_error *mms_dump_open_file(struct mms_dump *d, const char *path)
 		fmt = attr.val.string;
 	snprintf(d->format, sizeof(d->format), "%s%s", prefix, fmt);
 	d->elf = strcmp(fmt, "elf") == 0;
+	/* /proc/kcore: memory that changes while it is read */
+	struct statfs sfs;
+	d->live = d->elf && fstatfs(fd, &sfs) == 0 && sfs.f_type == 0x9fa0;
 	mms_error *err = read_vmcoreinfo(d);
 	if (!err)
 		err = set_arch(d);
@@ -339,8 +343,19 @@ mms_error *mms_read_phys(mms_dump *d, uint64_t paddr, void *buf, size_t len)
 			return mms_err(MMS_ERR_NODATA, "cannot read physical "
 				       "address 0x%llx: page not in the dump",
 				       (unsigned long long)paddr);
-		if (d->elf && elf_paddr_state(d, paddr) == 2) {
-			memset(out, 0, n);
+		if (d->elf) {
+			/* straight from the file: libkdumpfile 0.5.1 keeps every
+			 * page it reads in a cache it never invalidates, which
+			 * on a live /proc/kcore serves stale memory */
+			uint64_t off, end;
+			int st = mms_elf_paddr_state(d, paddr, &off, &end);
+			if (st == 2)
+				memset(out, 0, n);
+			else if (st != 1 || end - paddr < n ||
+				 !mms_pread_full(d->fd, out, n, off))
+				return mms_err(MMS_ERR_IO, "cannot read physical "
+					       "address 0x%llx from the file",
+					       (unsigned long long)paddr);
 			out += n;
 			paddr += n;
 			len -= n;

@@ -110,6 +110,7 @@ struct mms_dump {
 	int fd, flat_fd;
 	kdump_ctx_t *kd;
 	bool kd_open_failed;
+	bool live;                     /* a running system (/proc/kcore) */
 	char format[64];
 	char arch[32];
 	struct mms_facts *vmcoreinfo;  /* the dump's own note */
@@ -198,6 +199,9 @@ mms_error *mms_writeback_stat(mms_dump *d, unsigned i, int64_t *value);
 
 /* mm.c */
 mms_error *mms_mm_init(struct mms_dump *d);
+/* Reads a zone again (a live system moves on between reads). */
+mms_error *mms_zone_refresh(struct mms_dump *d, unsigned node_idx,
+			    unsigned zone_idx);
 
 /* Little-endian loads from a buffer read out of the dump. */
 static inline uint64_t mms_get_u64(const void *p, int64_t off)

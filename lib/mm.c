@@ -342,3 +342,16 @@ unsigned mms_cpu_count(const mms_dump *d)
 {
 	return d->nr_online_cpus;
 }
+
+mms_error *mms_zone_refresh(struct mms_dump *d, unsigned node_idx,
+			    unsigned zone_idx)
+{
+	if (node_idx >= d->nr_nodes || zone_idx >= d->k.max_nr_zones)
+		return mms_err(MMS_ERR_INVALID, "no zone %u of node index %u",
+			       zone_idx, node_idx);
+	struct mms_zone_state *zs = &d->zones[node_idx * d->k.max_nr_zones +
+					      zone_idx];
+	mms_error *err = read_zone(d, &d->nodes[node_idx], zone_idx, &zs->z);
+	zs->read_ok = !err;
+	return err;
+}
