@@ -229,6 +229,12 @@ mms_error *mms_dump_open_file(struct mms_dump *d, const char *path)
 	mms_error *xerr = check_diskdump_extent(fd, path);
 	if (xerr)
 		return xerr;
+	/* kdump_free() is clean for ELF files, opened or not (valgrind), and
+	 * corrupts memory for kdump-compressed ones: only ELF contexts are
+	 * freed (each leaked context holds a 4 MiB page cache) */
+	unsigned char magic[SELFMAG];
+	d->kd_freeable = pread(fd, magic, SELFMAG, 0) == SELFMAG &&
+			 memcmp(magic, ELFMAG, SELFMAG) == 0;
 	d->kd = kdump_new();
 	if (!d->kd)
 		return mms_err_nomem();
@@ -243,9 +249,6 @@ mms_error *mms_dump_open_file(struct mms_dump *d, const char *path)
 		return kd_err(d, KDUMP_ERR_INVALID, "setting addrxlat.ostype");
 	kdump_status st = kdump_open_fd(d->kd, fd);
 	if (st != KDUMP_OK) {
-		/* 0.5.1 may crash freeing a context whose open failed: leak
-		 * it rather than fall over (one small object per bad file) */
-		d->kd_open_failed = true;
 		return mms_err(MMS_ERR_FORMAT, "%s: not a dump mmscope can read: "
 			       "%s", path, kdump_get_err(d->kd));
 	}

@@ -95,7 +95,7 @@ struct mms_dump {
 	char *path;
 	int fd, flat_fd;
 	kdump_ctx_t *kd;
-	bool kd_open_failed;
+	bool kd_freeable;             /* kdump_free() is safe on kd */
 	char format[64];
 	char arch[32];
 	struct mms_facts *vmcoreinfo;  /* the dump's own note */
