@@ -361,12 +361,17 @@ static mms_error *scan_dwarf(int fd, const char *path, struct mms_facts *out)
 #else
 	int rc = dwarf_init_b(fd, DW_GROUPNUMBER_ANY, NULL, NULL, &w.dbg, &e);
 #endif
-	if (rc != DW_DLV_OK)
-		return mms_err(rc == DW_DLV_NO_ENTRY ? MMS_ERR_NOTFOUND
-						     : MMS_ERR_FORMAT,
-			       "%s: no usable DWARF: %s", path,
-			       rc == DW_DLV_ERROR ? dwarf_errmsg(e)
-						  : "no debug sections");
+	if (rc != DW_DLV_OK) {
+		mms_error *err = mms_err(rc == DW_DLV_NO_ENTRY ? MMS_ERR_NOTFOUND
+							       : MMS_ERR_FORMAT,
+					 "%s: no usable DWARF: %s", path,
+					 rc == DW_DLV_ERROR ? dwarf_errmsg(e)
+							    : "no debug sections");
+		/* with no Dwarf_Debug to own it, the error is the caller's */
+		if (rc == DW_DLV_ERROR)
+			dwarf_dealloc_error(NULL, e);
+		return err;
+	}
 	for (;;) {
 		Dwarf_Unsigned hlen, abbr, next_off;
 		Dwarf_Half ver, asz, lsz, esz, cutype;
