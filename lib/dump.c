@@ -212,6 +212,131 @@ static mms_error *check_diskdump_extent(int fd, const char *path)
 	return NULL;
 }
 
+static bool pread_full(int fd, void *buf, size_t len, uint64_t off)
+{
+	return pread(fd, buf, len, (off_t)off) == (ssize_t)len;
+}
+
+/* Whether [off, off + len) lies inside a file of size bytes. */
+static bool in_file(uint64_t off, uint64_t len, uint64_t size)
+{
+	return off <= size && len <= size - off;
+}
+
+/* libkdumpfile 0.5.1 dereferences NULL opening an ELF core whose program
+ * or section header entries have size 0, whose class does not match its
+ * header layout, or whose PT_NOTE runs past the end of the file (found by
+ * the dump fuzzer): check what it trusts first.  PT_LOADs may run past the
+ * end (a truncated dump: those reads fail, the rest is readable). */
+static mms_error *check_elf_headers(int fd, const char *path)
+{
+	unsigned char id[EI_NIDENT];
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return mms_err(MMS_ERR_IO, "%s: %s", path, strerror(errno));
+	if (!pread_full(fd, id, sizeof(id), 0) || memcmp(id, ELFMAG, SELFMAG))
+		return NULL;
+	uint64_t size = (uint64_t)st.st_size;
+	bool is64 = id[EI_CLASS] == ELFCLASS64;
+	if ((!is64 && id[EI_CLASS] != ELFCLASS32) || id[EI_DATA] != ELFDATA2LSB)
+		return mms_err(MMS_ERR_FORMAT, "%s: ELF header: class %u, data "
+			       "encoding %u (a dump is a little-endian ELF32 or "
+			       "ELF64 file)", path, id[EI_CLASS], id[EI_DATA]);
+	uint64_t phoff, shoff, phnum, shnum;
+	unsigned phentsize, shentsize;
+	if (is64) {
+		Elf64_Ehdr eh;
+		if (!pread_full(fd, &eh, sizeof(eh), 0))
+			goto short_hdr;
+		phoff = eh.e_phoff, shoff = eh.e_shoff;
+		phnum = eh.e_phnum, shnum = eh.e_shnum;
+		phentsize = eh.e_phentsize, shentsize = eh.e_shentsize;
+	} else {
+		Elf32_Ehdr eh;
+		if (!pread_full(fd, &eh, sizeof(eh), 0))
+			goto short_hdr;
+		phoff = eh.e_phoff, shoff = eh.e_shoff;
+		phnum = eh.e_phnum, shnum = eh.e_shnum;
+		phentsize = eh.e_phentsize, shentsize = eh.e_shentsize;
+	}
+	const unsigned ph_size = is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr);
+	const unsigned sh_size = is64 ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr);
+	if (shoff) {
+		/* more than 0xfeff sections or 0xfffe segments: the counts
+		 * are in section header 0 */
+		uint64_t sh0_size, sh0_info;
+		if (shentsize != sh_size || !in_file(shoff, sh_size, size))
+			return mms_err(MMS_ERR_FORMAT, "%s: ELF section headers "
+				       "at 0x%llx of %u bytes each do not fit in "
+				       "the file", path, (unsigned long long)shoff,
+				       shentsize);
+		if (is64) {
+			Elf64_Shdr sh;
+			if (!pread_full(fd, &sh, sizeof(sh), shoff))
+				goto short_hdr;
+			sh0_size = sh.sh_size, sh0_info = sh.sh_info;
+		} else {
+			Elf32_Shdr sh;
+			if (!pread_full(fd, &sh, sizeof(sh), shoff))
+				goto short_hdr;
+			sh0_size = sh.sh_size, sh0_info = sh.sh_info;
+		}
+		if (!shnum)
+			shnum = sh0_size;
+		if (phnum == PN_XNUM)
+			phnum = sh0_info;
+		if (shnum > (size - shoff) / sh_size)
+			return mms_err(MMS_ERR_FORMAT, "%s: %llu ELF section "
+				       "headers at 0x%llx do not fit in the file",
+				       path, (unsigned long long)shnum,
+				       (unsigned long long)shoff);
+	}
+	if (phentsize != ph_size || phoff > size ||
+	    phnum > (size - phoff) / ph_size)
+		return mms_err(MMS_ERR_FORMAT, "%s: ELF program headers (%llu at "
+			       "0x%llx, %u bytes each) do not fit in the file",
+			       path, (unsigned long long)phnum,
+			       (unsigned long long)phoff, phentsize);
+	for (uint64_t i = 0; i < phnum; i++) {
+		uint64_t type, off, filesz, paddr, memsz;
+		uint64_t at = phoff + i * ph_size;
+		if (is64) {
+			Elf64_Phdr ph;
+			if (!pread_full(fd, &ph, sizeof(ph), at))
+				goto short_hdr;
+			type = ph.p_type, off = ph.p_offset, filesz = ph.p_filesz;
+			paddr = ph.p_paddr, memsz = ph.p_memsz;
+		} else {
+			Elf32_Phdr ph;
+			if (!pread_full(fd, &ph, sizeof(ph), at))
+				goto short_hdr;
+			type = ph.p_type, off = ph.p_offset, filesz = ph.p_filesz;
+			paddr = ph.p_paddr, memsz = ph.p_memsz;
+		}
+		if (type == PT_NOTE && !in_file(off, filesz, size))
+			return mms_err(MMS_ERR_FORMAT, "%s: ELF program header %llu"
+				       " (PT_NOTE at 0x%llx, 0x%llx bytes) runs "
+				       "past the end of the file (%llu bytes)",
+				       path, (unsigned long long)i,
+				       (unsigned long long)off,
+				       (unsigned long long)filesz,
+				       (unsigned long long)size);
+		if (type == PT_LOAD && (off + filesz < off ||
+		    (paddr != UINT64_MAX && paddr + memsz < paddr)))
+			return mms_err(MMS_ERR_FORMAT, "%s: ELF program header %llu"
+				       " (PT_LOAD at 0x%llx, 0x%llx bytes, physical "
+				       "0x%llx) wraps around", path,
+				       (unsigned long long)i,
+				       (unsigned long long)off,
+				       (unsigned long long)filesz,
+				       (unsigned long long)paddr);
+	}
+	return NULL;
+short_hdr:
+	return mms_err(MMS_ERR_FORMAT, "%s: ELF file truncated inside its "
+		       "headers", path);
+}
+
 mms_error *mms_dump_open_file(struct mms_dump *d, const char *path)
 {
 	d->fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -227,6 +352,8 @@ mms_error *mms_dump_open_file(struct mms_dump *d, const char *path)
 		prefix = "flattened ";
 	}
 	mms_error *xerr = check_diskdump_extent(fd, path);
+	if (!xerr)
+		xerr = check_elf_headers(fd, path);
 	if (xerr)
 		return xerr;
 	/* kdump_free() is clean for ELF files, opened or not (valgrind), and
