@@ -65,35 +65,51 @@ static mms_error *elf_ranges(struct mms_dump *d, int fd)
 		 * is what the excluded zero pages were, and what crash shows */
 		if (ph.p_filesz < ph.p_memsz)
 			d->filtered = true;
+		if (ph.p_filesz > ph.p_memsz)   /* not ELF: the rest is not RAM */
+			ph.p_filesz = ph.p_memsz;
 		d->ranges[d->nr_ranges].start = ph.p_paddr;
 		d->ranges[d->nr_ranges].end = ph.p_paddr + ph.p_filesz;
 		d->ranges[d->nr_ranges].zero_end = ph.p_paddr + ph.p_memsz;
 		d->nr_ranges++;
-		uint64_t end_pfn = (ph.p_paddr + ph.p_memsz + 4095) >> 12;
+		/* check_elf_headers: p_paddr + p_memsz does not wrap */
+		uint64_t end = ph.p_paddr + ph.p_memsz;
+		uint64_t end_pfn = (end >> 12) + ((end & 4095) != 0);
 		if (end_pfn > d->max_pfn)
 			d->max_pfn = end_pfn;
 	}
 	qsort(d->ranges, d->nr_ranges, sizeof(*d->ranges), cmp_range);
+	for (size_t i = 0; i < d->nr_ranges; i++) {
+		struct mms_range *r = &d->ranges[i];
+		const struct mms_range *p = i ? r - 1 : r;
+		r->max_end = r->end > p->max_end ? r->end : p->max_end;
+		r->max_zero_end = r->zero_end > p->max_zero_end ? r->zero_end
+							      : p->max_zero_end;
+	}
 out:
 	elf_end(elf);
 	return err;
 }
 
 /* 1: in the file, 2: in a segment's zero-filled tail, 0: absent.
- * Ranges may overlap (kernel text over RAM); few enough for a scan. */
+ * Ranges may overlap (kernel text over RAM), and a file can have
+ * millions: the last range starting at or below paddr carries the
+ * furthest end of all those before it. */
 static int elf_paddr_state(const struct mms_dump *d, uint64_t paddr)
 {
-	int state = 0;
-	for (size_t i = 0; i < d->nr_ranges; i++) {
-		const struct mms_range *r = &d->ranges[i];
-		if (r->start > paddr)
-			break;
-		if (paddr < r->end)
-			return 1;
-		if (paddr < r->zero_end)
-			state = 2;
+	size_t lo = 0, hi = d->nr_ranges;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (d->ranges[mid].start <= paddr)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return state;
+	if (!lo)
+		return 0;
+	const struct mms_range *r = &d->ranges[lo - 1];
+	if (paddr < r->max_end)
+		return 1;
+	return paddr < r->max_zero_end ? 2 : 0;
 }
 
 bool mms_pfn_in_dump(mms_dump *d, uint64_t pfn)

@@ -84,6 +84,7 @@ struct mms_memmodel;
 struct mms_range {
 	uint64_t start, end;   /* [start, end) in bytes, physical, in the file */
 	uint64_t zero_end;     /* [end, zero_end): p_memsz past p_filesz */
+	uint64_t max_end, max_zero_end; /* of this and all earlier ranges */
 };
 
 struct mms_zone_state {
