@@ -33,9 +33,16 @@ static void usage(FILE *out)
 	      out);
 }
 
+/* The dump being read: every error message names it. */
+static const char *fail_path;
+
 int tool_fail(mms_error *err)
 {
-	fprintf(stderr, "mmscope: %s\n", mms_error_message(err));
+	const char *msg = mms_error_message(err);
+	if (fail_path && strncmp(msg, fail_path, strlen(fail_path)) != 0)
+		fprintf(stderr, "mmscope: %s: %s\n", fail_path, msg);
+	else
+		fprintf(stderr, "mmscope: %s\n", msg);
 	mms_error_free(err);
 	return 1;
 }
@@ -131,7 +138,7 @@ int main(int argc, char **argv)
 			cmd);
 		return 2;
 	}
-	t.path = argv[optind];
+	t.path = fail_path = argv[optind];
 	mms_error *err = mms_open(t.path, &o, &t.dump);
 	if (err)
 		return tool_fail(err);
