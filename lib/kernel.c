@@ -370,15 +370,19 @@ static mms_error *check_layout(struct mms_dump *d)
 		{ "free_area", k->zone_free_area,
 		  k->free_area_sz * (k->zone_free_area_len > 0
 					     ? k->zone_free_area_len : 0) },
-		{ "vm_stat", k->zone_vm_stat,
-		  k->nr_free_pages_item >= 0 && k->nr_free_pages_item < 4096
-			  ? 8 * (k->nr_free_pages_item + 1) : 0 },
+		{ "vm_stat", k->zone_vm_stat, 8 },
 	};
 	for (size_t i = 0; !err && i < MMS_ARRAY_SIZE(zone); i++)
 		err = check_member(d, "zone", zone[i].m, zone[i].off,
 				   zone[i].width, k->zone_sz);
 	if (err)
 		return err;
+	if (k->zone_vm_stat >= 0 && k->nr_free_pages_item >= 0 &&
+	    k->nr_free_pages_item > (k->zone_sz - k->zone_vm_stat) / 8 - 1)
+		return mms_err(MMS_ERR_CORRUPT, "%s: NUMBER(NR_FREE_PAGES) = %lld "
+			       "is outside zone.vm_stat (OFFSET %lld, SIZE(zone) "
+			       "%lld)", d->path, (long long)k->nr_free_pages_item,
+			       (long long)k->zone_vm_stat, (long long)k->zone_sz);
 	if (k->pageblock_order < 0 || k->pageblock_order > 30 ||
 	    k->pageblock_bits < 1 || k->pageblock_bits > 64)
 		return mms_err(MMS_ERR_CORRUPT, "%s: impossible pageblock_order "
