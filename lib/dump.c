@@ -195,8 +195,61 @@ static mms_error *kdump_pagemap(struct mms_dump *d)
 	return NULL;
 }
 
+static bool pread_full(int fd, void *buf, size_t len, uint64_t off)
+{
+	return pread(fd, buf, len, (off_t)off) == (ssize_t)len;
+}
+
+/* Whether [off, off + len) lies inside a file of size bytes. */
+static bool in_file(uint64_t off, uint64_t len, uint64_t size)
+{
+	return off <= size && len <= size - off;
+}
+
+/* The kernel writes at most a page of VMCOREINFO (VMCOREINFO_BYTES);
+ * libkdumpfile 0.5.1 parses it in quadratic time (5 MB: 5 s). */
+#define MAX_VMCOREINFO (64u << 10)
+/* ~400 bytes of notes per CPU plus VMCOREINFO: 8192 CPUs need 4 MB. */
+#define MAX_NOTES (16u << 20)
+
+/* Checks a note segment (inside the file) for an oversized VMCOREINFO. */
+static mms_error *check_notes(int fd, const char *path, uint64_t off,
+			      uint64_t len)
+{
+	if (len > MAX_NOTES)
+		return mms_err(MMS_ERR_FORMAT, "%s: ELF notes at 0x%llx of %llu "
+			       "bytes: more than any kernel writes", path,
+			       (unsigned long long)off, (unsigned long long)len);
+	unsigned char *buf = malloc(len ? len : 1);
+	if (!buf)
+		return mms_err_nomem();
+	mms_error *err = NULL;
+	if (!pread_full(fd, buf, len, off))
+		err = mms_err(MMS_ERR_IO, "%s: cannot read the notes at 0x%llx",
+			      path, (unsigned long long)off);
+	for (uint64_t pos = 0; !err && pos + 12 <= len;) {
+		uint32_t namesz, descsz;
+		memcpy(&namesz, buf + pos, 4);
+		memcpy(&descsz, buf + pos + 4, 4);
+		uint64_t name = pos + 12;
+		uint64_t desc = name + ((uint64_t)namesz + 3) / 4 * 4;
+		if (namesz == sizeof("VMCOREINFO") && desc <= len &&
+		    memcmp(buf + name, "VMCOREINFO", namesz) == 0 &&
+		    descsz > MAX_VMCOREINFO)
+			err = mms_err(MMS_ERR_FORMAT, "%s: VMCOREINFO note at "
+				      "0x%llx is %u bytes (a kernel writes at "
+				      "most %u)", path,
+				      (unsigned long long)(off + pos), descsz,
+				      MAX_VMCOREINFO);
+		pos = desc + ((uint64_t)descsz + 3) / 4 * 4;
+	}
+	free(buf);
+	return err;
+}
+
 /* libkdumpfile 0.5.1 crashes (in kdump_free after the failed open) on a
- * kdump file cut inside its headers or bitmaps: check their extent first. */
+ * kdump file cut inside its headers or bitmaps: check their extent first,
+ * and the notes and VMCOREINFO the sub-header points at. */
 static mms_error *check_diskdump_extent(int fd, const char *path)
 {
 	unsigned char h[448];
@@ -225,18 +278,26 @@ static mms_error *check_diskdump_extent(int fd, const char *path)
 			       "headers and bitmaps need %llu bytes, the file has "
 			       "%llu", path, (unsigned long long)need,
 			       (unsigned long long)st.st_size);
-	return NULL;
-}
-
-static bool pread_full(int fd, void *buf, size_t len, uint64_t off)
-{
-	return pread(fd, buf, len, (off_t)off) == (ssize_t)len;
-}
-
-/* Whether [off, off + len) lies inside a file of size bytes. */
-static bool in_file(uint64_t off, uint64_t len, uint64_t size)
-{
-	return off <= size && len <= size - off;
+	/* kdump_sub_header: offset_vmcoreinfo, size_vmcoreinfo, offset_note,
+	 * size_note at 32 (header version 3 and later) */
+	int32_t version;
+	memcpy(&version, h + 8, 4);
+	uint64_t sub[4];
+	if (version < 3 || sub_hdr < 1 ||
+	    !pread_full(fd, sub, sizeof(sub), (uint64_t)block_size + 32))
+		return NULL;
+	uint64_t size = (uint64_t)st.st_size;
+	if (sub[1] > MAX_VMCOREINFO || !in_file(sub[0], sub[1], size))
+		return mms_err(MMS_ERR_FORMAT, "%s: kdump sub-header: VMCOREINFO "
+			       "at 0x%llx of %llu bytes (at most %u, inside the "
+			       "file)", path, (unsigned long long)sub[0],
+			       (unsigned long long)sub[1], MAX_VMCOREINFO);
+	if (!in_file(sub[2], sub[3], size))
+		return mms_err(MMS_ERR_FORMAT, "%s: kdump sub-header: notes at "
+			       "0x%llx of %llu bytes run past the end of the "
+			       "file", path, (unsigned long long)sub[2],
+			       (unsigned long long)sub[3]);
+	return check_notes(fd, path, sub[2], sub[3]);
 }
 
 /* libkdumpfile 0.5.1 dereferences NULL opening an ELF core whose program
@@ -277,7 +338,7 @@ static mms_error *check_elf_headers(int fd, const char *path)
 	}
 	const unsigned ph_size = is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr);
 	const unsigned sh_size = is64 ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr);
-	if (shoff) {
+	if (shoff || shnum) {
 		/* more than 0xfeff sections or 0xfffe segments: the counts
 		 * are in section header 0 */
 		uint64_t sh0_size, sh0_info;
@@ -313,6 +374,7 @@ static mms_error *check_elf_headers(int fd, const char *path)
 			       "0x%llx, %u bytes each) do not fit in the file",
 			       path, (unsigned long long)phnum,
 			       (unsigned long long)phoff, phentsize);
+	uint64_t loads = 0;
 	for (uint64_t i = 0; i < phnum; i++) {
 		uint64_t type, off, filesz, paddr, memsz;
 		uint64_t at = phoff + i * ph_size;
@@ -337,6 +399,12 @@ static mms_error *check_elf_headers(int fd, const char *path)
 				       (unsigned long long)off,
 				       (unsigned long long)filesz,
 				       (unsigned long long)size);
+		if (type == PT_NOTE) {
+			mms_error *err = check_notes(fd, path, off, filesz);
+			if (err)
+				return err;
+		}
+		loads += type == PT_LOAD;
 		if (type == PT_LOAD && (off + filesz < off ||
 		    (paddr != UINT64_MAX && paddr + memsz < paddr)))
 			return mms_err(MMS_ERR_FORMAT, "%s: ELF program header %llu"
@@ -347,6 +415,11 @@ static mms_error *check_elf_headers(int fd, const char *path)
 				       (unsigned long long)filesz,
 				       (unsigned long long)paddr);
 	}
+	if (!loads)
+		return mms_err(MMS_ERR_FORMAT, "%s: ELF program headers (%llu at "
+			       "0x%llx) have no PT_LOAD: no memory in the file",
+			       path, (unsigned long long)phnum,
+			       (unsigned long long)phoff);
 	return NULL;
 short_hdr:
 	return mms_err(MMS_ERR_FORMAT, "%s: ELF file truncated inside its "
@@ -392,8 +465,15 @@ mms_error *mms_dump_open_file(struct mms_dump *d, const char *path)
 		return kd_err(d, KDUMP_ERR_INVALID, "setting addrxlat.ostype");
 	kdump_status st = kdump_open_fd(d->kd, fd);
 	if (st != KDUMP_OK) {
-		return mms_err(MMS_ERR_FORMAT, "%s: not a dump mmscope can read: "
-			       "%s", path, kdump_get_err(d->kd));
+		unsigned char sig[8] = { 0 };
+		const char *what = "unknown file format";
+		if (pread(fd, sig, sizeof(sig), 0) == (ssize_t)sizeof(sig) &&
+		    (!memcmp(sig, "KDUMP   ", 8) || !memcmp(sig, "DISKDUMP", 8)))
+			what = "kdump-compressed format";
+		else if (d->kd_freeable)
+			what = "ELF format";
+		return mms_err(MMS_ERR_FORMAT, "%s: not a dump mmscope can read "
+			       "(%s): %s", path, what, kdump_get_err(d->kd));
 	}
 	const char *fmt = "unknown";
 	if (kdump_get_attr(d->kd, KDUMP_ATTR_FILE_FORMAT, &attr) == KDUMP_OK &&
@@ -411,9 +491,19 @@ mms_error *mms_dump_open_file(struct mms_dump *d, const char *path)
 			       "supported yet (x86_64 only)", path, d->arch);
 	d->k.page_size = 4096;
 	d->k.page_shift = 12;
+	/* libkdumpfile takes it from VMCOREINFO's PAGESIZE (ELF) or the
+	 * header's block_size (kdump) and divides by it: PAGESIZE=0 raised
+	 * SIGFPE in kdump_read */
+	kdump_attr_t size_attr;
 	if (kdump_get_attr(d->kd, KDUMP_ATTR_PAGE_SHIFT, &attr) == KDUMP_OK &&
-	    attr.type == KDUMP_NUMBER && attr.val.number >= 12 &&
-	    attr.val.number <= 16) {
+	    kdump_get_attr(d->kd, KDUMP_ATTR_PAGE_SIZE, &size_attr) == KDUMP_OK &&
+	    attr.type == KDUMP_NUMBER && size_attr.type == KDUMP_NUMBER) {
+		if (attr.val.number < 12 || attr.val.number > 16 ||
+		    size_attr.val.number != 1ULL << attr.val.number)
+			return mms_err(MMS_ERR_FORMAT, "%s: page size %llu (VMCOREINFO "
+				       "PAGESIZE or the kdump block_size) is not "
+				       "one of x86-64's", path,
+				       (unsigned long long)size_attr.val.number);
 		d->k.page_shift = (int64_t)attr.val.number;
 		d->k.page_size = 1LL << d->k.page_shift;
 	}
