@@ -179,6 +179,10 @@ static mms_error *walk_once(mms_dump *d, unsigned node_idx, unsigned zone_idx,
 	memcpy(out->nr_free, z.nr_free, sizeof(out->nr_free));
 	if (!z.populated)
 		return NULL;
+	if (k->page_lru < 0)
+		return mms_err(MMS_ERR_NOTFOUND, "%s: the type info has no "
+			       "OFFSET(page.lru): free lists cannot be walked",
+			       d->path);
 	struct walk w = { .d = d, .z = &z, .out = out };
 	w.page = malloc((size_t)k->page_sz);
 	if (!w.page)

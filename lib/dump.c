@@ -81,16 +81,27 @@ static mms_error *elf_ranges(struct mms_dump *d, int fd)
 		 * is what the excluded zero pages were, and what crash shows */
 		if (ph.p_filesz < ph.p_memsz)
 			d->filtered = true;
+		if (ph.p_filesz > ph.p_memsz)   /* not ELF: the rest is not RAM */
+			ph.p_filesz = ph.p_memsz;
 		d->ranges[d->nr_ranges].start = ph.p_paddr;
 		d->ranges[d->nr_ranges].end = ph.p_paddr + ph.p_filesz;
 		d->ranges[d->nr_ranges].zero_end = ph.p_paddr + ph.p_memsz;
 		d->ranges[d->nr_ranges].file_off = ph.p_offset;
 		d->nr_ranges++;
-		uint64_t end_pfn = (ph.p_paddr + ph.p_memsz + 4095) >> 12;
+		/* check_elf_headers: p_paddr + p_memsz does not wrap */
+		uint64_t end = ph.p_paddr + ph.p_memsz;
+		uint64_t end_pfn = (end >> 12) + ((end & 4095) != 0);
 		if (end_pfn > d->max_pfn)
 			d->max_pfn = end_pfn;
 	}
 	qsort(d->ranges, d->nr_ranges, sizeof(*d->ranges), cmp_range);
+	for (size_t i = 0; i < d->nr_ranges; i++) {
+		struct mms_range *r = &d->ranges[i];
+		const struct mms_range *p = i ? r - 1 : r;
+		r->max_end = r->end > p->max_end ? r->end : p->max_end;
+		r->max_zero_end = r->zero_end > p->max_zero_end ? r->zero_end
+							      : p->max_zero_end;
+	}
 out:
 	elf_end(elf);
 	return err;
@@ -98,26 +109,35 @@ out:
 
 /* 1: in the file (at *file_off, contiguous up to *run_end), 2: in a
  * segment's zero-filled tail, 0: absent.  Ranges may overlap (kernel text
- * over RAM); few enough for a scan. */
+ * over RAM), and a file can have millions: the last range starting at or
+ * below paddr carries the furthest end of all those before it, and the
+ * walk back stops where no earlier range can reach paddr. */
 int mms_elf_paddr_state(const struct mms_dump *d, uint64_t paddr,
 			uint64_t *file_off, uint64_t *run_end)
 {
-	int state = 0;
-	for (size_t i = 0; i < d->nr_ranges; i++) {
-		const struct mms_range *r = &d->ranges[i];
-		if (r->start > paddr)
-			break;
-		if (paddr < r->end) {
+	size_t lo = 0, hi = d->nr_ranges;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (d->ranges[mid].start <= paddr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return 0;
+	const struct mms_range *r = &d->ranges[lo - 1];
+	for (size_t i = lo; paddr < r->max_end && i-- > 0 &&
+			    d->ranges[i].max_end > paddr;) {
+		const struct mms_range *q = &d->ranges[i];
+		if (q->start <= paddr && paddr < q->end) {
 			if (file_off)
-				*file_off = r->file_off + (paddr - r->start);
+				*file_off = q->file_off + (paddr - q->start);
 			if (run_end)
-				*run_end = r->end;
+				*run_end = q->end;
 			return 1;
 		}
-		if (paddr < r->zero_end)
-			state = 2;
 	}
-	return state;
+	return paddr < r->max_zero_end ? 2 : 0;
 }
 
 static int elf_paddr_state(const struct mms_dump *d, uint64_t paddr)
@@ -233,8 +253,61 @@ static mms_error *kdump_pagemap(struct mms_dump *d)
 	return NULL;
 }
 
+static bool pread_full(int fd, void *buf, size_t len, uint64_t off)
+{
+	return pread(fd, buf, len, (off_t)off) == (ssize_t)len;
+}
+
+/* Whether [off, off + len) lies inside a file of size bytes. */
+static bool in_file(uint64_t off, uint64_t len, uint64_t size)
+{
+	return off <= size && len <= size - off;
+}
+
+/* The kernel writes at most a page of VMCOREINFO (VMCOREINFO_BYTES);
+ * libkdumpfile 0.5.1 parses it in quadratic time (5 MB: 5 s). */
+#define MAX_VMCOREINFO (64u << 10)
+/* ~400 bytes of notes per CPU plus VMCOREINFO: 8192 CPUs need 4 MB. */
+#define MAX_NOTES (16u << 20)
+
+/* Checks a note segment (inside the file) for an oversized VMCOREINFO. */
+static mms_error *check_notes(int fd, const char *path, uint64_t off,
+			      uint64_t len)
+{
+	if (len > MAX_NOTES)
+		return mms_err(MMS_ERR_FORMAT, "%s: ELF notes at 0x%llx of %llu "
+			       "bytes: more than any kernel writes", path,
+			       (unsigned long long)off, (unsigned long long)len);
+	unsigned char *buf = malloc(len ? len : 1);
+	if (!buf)
+		return mms_err_nomem();
+	mms_error *err = NULL;
+	if (!pread_full(fd, buf, len, off))
+		err = mms_err(MMS_ERR_IO, "%s: cannot read the notes at 0x%llx",
+			      path, (unsigned long long)off);
+	for (uint64_t pos = 0; !err && pos + 12 <= len;) {
+		uint32_t namesz, descsz;
+		memcpy(&namesz, buf + pos, 4);
+		memcpy(&descsz, buf + pos + 4, 4);
+		uint64_t name = pos + 12;
+		uint64_t desc = name + ((uint64_t)namesz + 3) / 4 * 4;
+		if (namesz == sizeof("VMCOREINFO") && desc <= len &&
+		    memcmp(buf + name, "VMCOREINFO", namesz) == 0 &&
+		    descsz > MAX_VMCOREINFO)
+			err = mms_err(MMS_ERR_FORMAT, "%s: VMCOREINFO note at "
+				      "0x%llx is %u bytes (a kernel writes at "
+				      "most %u)", path,
+				      (unsigned long long)(off + pos), descsz,
+				      MAX_VMCOREINFO);
+		pos = desc + ((uint64_t)descsz + 3) / 4 * 4;
+	}
+	free(buf);
+	return err;
+}
+
 /* libkdumpfile 0.5.1 crashes (in kdump_free after the failed open) on a
- * kdump file cut inside its headers or bitmaps: check their extent first. */
+ * kdump file cut inside its headers or bitmaps: check their extent first,
+ * and the notes and VMCOREINFO the sub-header points at. */
 static mms_error *check_diskdump_extent(int fd, const char *path)
 {
 	unsigned char h[448];
@@ -263,7 +336,152 @@ static mms_error *check_diskdump_extent(int fd, const char *path)
 			       "headers and bitmaps need %llu bytes, the file has "
 			       "%llu", path, (unsigned long long)need,
 			       (unsigned long long)st.st_size);
+	/* kdump_sub_header: offset_vmcoreinfo, size_vmcoreinfo, offset_note,
+	 * size_note at 32 (header version 3 and later) */
+	int32_t version;
+	memcpy(&version, h + 8, 4);
+	uint64_t sub[4];
+	if (version < 3 || sub_hdr < 1 ||
+	    !pread_full(fd, sub, sizeof(sub), (uint64_t)block_size + 32))
+		return NULL;
+	uint64_t size = (uint64_t)st.st_size;
+	if (sub[1] > MAX_VMCOREINFO || !in_file(sub[0], sub[1], size))
+		return mms_err(MMS_ERR_FORMAT, "%s: kdump sub-header: VMCOREINFO "
+			       "at 0x%llx of %llu bytes (at most %u, inside the "
+			       "file)", path, (unsigned long long)sub[0],
+			       (unsigned long long)sub[1], MAX_VMCOREINFO);
+	if (!in_file(sub[2], sub[3], size))
+		return mms_err(MMS_ERR_FORMAT, "%s: kdump sub-header: notes at "
+			       "0x%llx of %llu bytes run past the end of the "
+			       "file", path, (unsigned long long)sub[2],
+			       (unsigned long long)sub[3]);
+	return check_notes(fd, path, sub[2], sub[3]);
+}
+
+/* libkdumpfile 0.5.1 dereferences NULL opening an ELF core whose program
+ * or section header entries have size 0, whose class does not match its
+ * header layout, or whose PT_NOTE runs past the end of the file (found by
+ * the dump fuzzer): check what it trusts first.  PT_LOADs may run past the
+ * end (a truncated dump: those reads fail, the rest is readable). */
+static mms_error *check_elf_headers(int fd, const char *path)
+{
+	unsigned char id[EI_NIDENT];
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return mms_err(MMS_ERR_IO, "%s: %s", path, strerror(errno));
+	if (!pread_full(fd, id, sizeof(id), 0) || memcmp(id, ELFMAG, SELFMAG))
+		return NULL;
+	uint64_t size = (uint64_t)st.st_size;
+	bool is64 = id[EI_CLASS] == ELFCLASS64;
+	if ((!is64 && id[EI_CLASS] != ELFCLASS32) || id[EI_DATA] != ELFDATA2LSB)
+		return mms_err(MMS_ERR_FORMAT, "%s: ELF header: class %u, data "
+			       "encoding %u (a dump is a little-endian ELF32 or "
+			       "ELF64 file)", path, id[EI_CLASS], id[EI_DATA]);
+	uint64_t phoff, shoff, phnum, shnum;
+	unsigned phentsize, shentsize;
+	if (is64) {
+		Elf64_Ehdr eh;
+		if (!pread_full(fd, &eh, sizeof(eh), 0))
+			goto short_hdr;
+		phoff = eh.e_phoff, shoff = eh.e_shoff;
+		phnum = eh.e_phnum, shnum = eh.e_shnum;
+		phentsize = eh.e_phentsize, shentsize = eh.e_shentsize;
+	} else {
+		Elf32_Ehdr eh;
+		if (!pread_full(fd, &eh, sizeof(eh), 0))
+			goto short_hdr;
+		phoff = eh.e_phoff, shoff = eh.e_shoff;
+		phnum = eh.e_phnum, shnum = eh.e_shnum;
+		phentsize = eh.e_phentsize, shentsize = eh.e_shentsize;
+	}
+	const unsigned ph_size = is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr);
+	const unsigned sh_size = is64 ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr);
+	if (shoff || shnum) {
+		/* more than 0xfeff sections or 0xfffe segments: the counts
+		 * are in section header 0 */
+		uint64_t sh0_size, sh0_info;
+		if (shentsize != sh_size || !in_file(shoff, sh_size, size))
+			return mms_err(MMS_ERR_FORMAT, "%s: ELF section headers "
+				       "at 0x%llx of %u bytes each do not fit in "
+				       "the file", path, (unsigned long long)shoff,
+				       shentsize);
+		if (is64) {
+			Elf64_Shdr sh;
+			if (!pread_full(fd, &sh, sizeof(sh), shoff))
+				goto short_hdr;
+			sh0_size = sh.sh_size, sh0_info = sh.sh_info;
+		} else {
+			Elf32_Shdr sh;
+			if (!pread_full(fd, &sh, sizeof(sh), shoff))
+				goto short_hdr;
+			sh0_size = sh.sh_size, sh0_info = sh.sh_info;
+		}
+		if (!shnum)
+			shnum = sh0_size;
+		if (phnum == PN_XNUM)
+			phnum = sh0_info;
+		if (shnum > (size - shoff) / sh_size)
+			return mms_err(MMS_ERR_FORMAT, "%s: %llu ELF section "
+				       "headers at 0x%llx do not fit in the file",
+				       path, (unsigned long long)shnum,
+				       (unsigned long long)shoff);
+	}
+	if (phentsize != ph_size || phoff > size ||
+	    phnum > (size - phoff) / ph_size)
+		return mms_err(MMS_ERR_FORMAT, "%s: ELF program headers (%llu at "
+			       "0x%llx, %u bytes each) do not fit in the file",
+			       path, (unsigned long long)phnum,
+			       (unsigned long long)phoff, phentsize);
+	uint64_t loads = 0;
+	for (uint64_t i = 0; i < phnum; i++) {
+		uint64_t type, off, filesz, paddr, memsz;
+		uint64_t at = phoff + i * ph_size;
+		if (is64) {
+			Elf64_Phdr ph;
+			if (!pread_full(fd, &ph, sizeof(ph), at))
+				goto short_hdr;
+			type = ph.p_type, off = ph.p_offset, filesz = ph.p_filesz;
+			paddr = ph.p_paddr, memsz = ph.p_memsz;
+		} else {
+			Elf32_Phdr ph;
+			if (!pread_full(fd, &ph, sizeof(ph), at))
+				goto short_hdr;
+			type = ph.p_type, off = ph.p_offset, filesz = ph.p_filesz;
+			paddr = ph.p_paddr, memsz = ph.p_memsz;
+		}
+		if (type == PT_NOTE && !in_file(off, filesz, size))
+			return mms_err(MMS_ERR_FORMAT, "%s: ELF program header %llu"
+				       " (PT_NOTE at 0x%llx, 0x%llx bytes) runs "
+				       "past the end of the file (%llu bytes)",
+				       path, (unsigned long long)i,
+				       (unsigned long long)off,
+				       (unsigned long long)filesz,
+				       (unsigned long long)size);
+		if (type == PT_NOTE) {
+			mms_error *err = check_notes(fd, path, off, filesz);
+			if (err)
+				return err;
+		}
+		loads += type == PT_LOAD;
+		if (type == PT_LOAD && (off + filesz < off ||
+		    (paddr != UINT64_MAX && paddr + memsz < paddr)))
+			return mms_err(MMS_ERR_FORMAT, "%s: ELF program header %llu"
+				       " (PT_LOAD at 0x%llx, 0x%llx bytes, physical "
+				       "0x%llx) wraps around", path,
+				       (unsigned long long)i,
+				       (unsigned long long)off,
+				       (unsigned long long)filesz,
+				       (unsigned long long)paddr);
+	}
+	if (!loads)
+		return mms_err(MMS_ERR_FORMAT, "%s: ELF program headers (%llu at "
+			       "0x%llx) have no PT_LOAD: no memory in the file",
+			       path, (unsigned long long)phnum,
+			       (unsigned long long)phoff);
 	return NULL;
+short_hdr:
+	return mms_err(MMS_ERR_FORMAT, "%s: ELF file truncated inside its "
+		       "headers", path);
 }
 
 mms_error *mms_dump_open_file(struct mms_dump *d, const char *path)
@@ -281,8 +499,16 @@ mms_error *mms_dump_open_file(struct mms_dump *d, const char *path)
 		prefix = "flattened ";
 	}
 	mms_error *xerr = check_diskdump_extent(fd, path);
+	if (!xerr)
+		xerr = check_elf_headers(fd, path);
 	if (xerr)
 		return xerr;
+	/* kdump_free() is clean for ELF files, opened or not (valgrind), and
+	 * corrupts memory for kdump-compressed ones: only ELF contexts are
+	 * freed (each leaked context holds a 4 MiB page cache) */
+	unsigned char magic[SELFMAG];
+	d->kd_freeable = pread(fd, magic, SELFMAG, 0) == SELFMAG &&
+			 memcmp(magic, ELFMAG, SELFMAG) == 0;
 	d->kd = kdump_new();
 	if (!d->kd)
 		return mms_err_nomem();
@@ -297,11 +523,15 @@ mms_error *mms_dump_open_file(struct mms_dump *d, const char *path)
 		return kd_err(d, KDUMP_ERR_INVALID, "setting addrxlat.ostype");
 	kdump_status st = kdump_open_fd(d->kd, fd);
 	if (st != KDUMP_OK) {
-		/* 0.5.1 may crash freeing a context whose open failed: leak
-		 * it rather than fall over (one small object per bad file) */
-		d->kd_open_failed = true;
-		return mms_err(MMS_ERR_FORMAT, "%s: not a dump mmscope can read: "
-			       "%s", path, kdump_get_err(d->kd));
+		unsigned char sig[8] = { 0 };
+		const char *what = "unknown file format";
+		if (pread(fd, sig, sizeof(sig), 0) == (ssize_t)sizeof(sig) &&
+		    (!memcmp(sig, "KDUMP   ", 8) || !memcmp(sig, "DISKDUMP", 8)))
+			what = "kdump-compressed format";
+		else if (d->kd_freeable)
+			what = "ELF format";
+		return mms_err(MMS_ERR_FORMAT, "%s: not a dump mmscope can read "
+			       "(%s): %s", path, what, kdump_get_err(d->kd));
 	}
 	const char *fmt = "unknown";
 	if (kdump_get_attr(d->kd, KDUMP_ATTR_FILE_FORMAT, &attr) == KDUMP_OK &&
@@ -322,9 +552,19 @@ mms_error *mms_dump_open_file(struct mms_dump *d, const char *path)
 			       "supported yet (x86_64 only)", path, d->arch);
 	d->k.page_size = 4096;
 	d->k.page_shift = 12;
+	/* libkdumpfile takes it from VMCOREINFO's PAGESIZE (ELF) or the
+	 * header's block_size (kdump) and divides by it: PAGESIZE=0 raised
+	 * SIGFPE in kdump_read */
+	kdump_attr_t size_attr;
 	if (kdump_get_attr(d->kd, KDUMP_ATTR_PAGE_SHIFT, &attr) == KDUMP_OK &&
-	    attr.type == KDUMP_NUMBER && attr.val.number >= 12 &&
-	    attr.val.number <= 16) {
+	    kdump_get_attr(d->kd, KDUMP_ATTR_PAGE_SIZE, &size_attr) == KDUMP_OK &&
+	    attr.type == KDUMP_NUMBER && size_attr.type == KDUMP_NUMBER) {
+		if (attr.val.number < 12 || attr.val.number > 16 ||
+		    size_attr.val.number != 1ULL << attr.val.number)
+			return mms_err(MMS_ERR_FORMAT, "%s: page size %llu (VMCOREINFO "
+				       "PAGESIZE or the kdump block_size) is not "
+				       "one of x86-64's", path,
+				       (unsigned long long)size_attr.val.number);
 		d->k.page_shift = (int64_t)attr.val.number;
 		d->k.page_size = 1LL << d->k.page_shift;
 	}

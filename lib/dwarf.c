@@ -22,12 +22,16 @@
 
 /* Anonymous members nest two deep in struct page; bound the recursion. */
 #define MAX_FLATTEN_DEPTH 8
+/* struct page has ~40 members counting the nested ones; anonymous members
+ * whose type is their own struct would otherwise cost members^depth. */
+#define MAX_MEMBERS_PER_STRUCT 65536
 
 struct dw {
 	Dwarf_Debug dbg;
 	struct mms_facts *out;
 	bool found_struct[64];
 	bool found_enum[64];
+	unsigned member_budget;
 	mms_error *err;
 };
 
@@ -35,6 +39,34 @@ static void dealloc_die(struct dw *w, Dwarf_Die die)
 {
 	if (die)
 		dwarf_dealloc(w->dbg, die, DW_DLA_DIE);
+}
+
+/* The sibling after die (consumed), or NULL at the end.  A sibling must
+ * lie after die: a DW_AT_sibling pointing back would loop forever. */
+static Dwarf_Die next_sibling(struct dw *w, Dwarf_Die die)
+{
+	Dwarf_Die next = NULL;
+	Dwarf_Error e = NULL;
+	Dwarf_Off here = 0, there = 0;
+	if (dwarf_siblingof_b(w->dbg, die, 1, &next, &e) != DW_DLV_OK)
+		next = NULL;
+	if (next && (dwarf_dieoffset(die, &here, &e) != DW_DLV_OK ||
+		     dwarf_dieoffset(next, &there, &e) != DW_DLV_OK ||
+		     there <= here)) {
+		dealloc_die(w, next);
+		next = NULL;
+	}
+	dealloc_die(w, die);
+	return next;
+}
+
+/* a * b, or -1 when either is negative or the product overflows */
+static int64_t mul_size(int64_t a, int64_t b)
+{
+	int64_t r;
+	if (a < 0 || b < 0 || __builtin_mul_overflow(a, b, &r))
+		return -1;
+	return r;
 }
 
 static bool die_name(Dwarf_Die die, const char **name)
@@ -144,18 +176,16 @@ static int64_t array_length(struct dw *w, Dwarf_Die arr)
 		if (die_tag(sub) == DW_TAG_subrange_type) {
 			Dwarf_Unsigned v;
 			if (die_udata(w, sub, DW_AT_count, &v))
-				total *= (int64_t)v;
+				total = mul_size(total, v > INT64_MAX ? -1
+								      : (int64_t)v);
 			else if (die_udata(w, sub, DW_AT_upper_bound, &v))
-				total *= (int64_t)v + 1;
+				total = mul_size(total, v >= INT64_MAX ? -1
+								       : (int64_t)v + 1);
 			else
 				total = 0;   /* flexible array */
 			any = true;
 		}
-		Dwarf_Die next = NULL;
-		if (dwarf_siblingof_b(w->dbg, sub, 1, &next, &e) != DW_DLV_OK)
-			next = NULL;
-		dealloc_die(w, sub);
-		sub = next;
+		sub = next_sibling(w, sub);
 	}
 	return any ? total : -1;
 }
@@ -169,12 +199,11 @@ static int64_t type_size(struct dw *w, Dwarf_Die t, int depth)
 	int64_t size = -1;
 	Dwarf_Unsigned v;
 	if (die_udata(w, t, DW_AT_byte_size, &v)) {
-		size = (int64_t)v;
+		size = v > INT64_MAX ? -1 : (int64_t)v;
 	} else if (die_tag(t) == DW_TAG_array_type && depth < 4) {
 		int64_t n = array_length(w, t);
 		int64_t es = type_size(w, die_type(w, t), depth + 1);
-		if (n >= 0 && es >= 0)
-			size = n * es;
+		size = mul_size(n, es);
 	} else if (die_tag(t) == DW_TAG_pointer_type) {
 		size = 8;
 	}
@@ -204,7 +233,8 @@ static void walk_members(struct dw *w, const char *sname, Dwarf_Die parent,
 	if (depth > MAX_FLATTEN_DEPTH ||
 	    dwarf_child(parent, &m, &e) != DW_DLV_OK)
 		return;
-	while (m && !w->err) {
+	while (m && !w->err && w->member_budget) {
+		w->member_budget--;
 		if (die_tag(m) == DW_TAG_member) {
 			Dwarf_Unsigned loc = 0;
 			die_udata(w, m, DW_AT_data_member_location, &loc);
@@ -235,12 +265,9 @@ static void walk_members(struct dw *w, const char *sname, Dwarf_Die parent,
 			}
 			dealloc_die(w, t);
 		}
-		Dwarf_Die next = NULL;
-		if (dwarf_siblingof_b(w->dbg, m, 1, &next, &e) != DW_DLV_OK)
-			next = NULL;
-		dealloc_die(w, m);
-		m = next;
+		m = next_sibling(w, m);
 	}
+	dealloc_die(w, m);
 }
 
 static void take_struct(struct dw *w, Dwarf_Die die, const char *name)
@@ -253,7 +280,8 @@ static void take_struct(struct dw *w, Dwarf_Die die, const char *name)
 		return;
 	if (!die_udata(w, die, DW_AT_byte_size, &size))
 		return;
-	put(w, "SIZE", name, NULL, (int64_t)size);
+	put(w, "SIZE", name, NULL, size > INT64_MAX ? -1 : (int64_t)size);
+	w->member_budget = MAX_MEMBERS_PER_STRUCT;
 	walk_members(w, name, die, 0, 0);
 }
 
@@ -293,11 +321,7 @@ static void take_enum(struct dw *w, Dwarf_Die die, const char *ename)
 			memcpy(list + len, name, n + 1);
 			len += n;
 		}
-		Dwarf_Die next = NULL;
-		if (dwarf_siblingof_b(w->dbg, c, 1, &next, &e) != DW_DLV_OK)
-			next = NULL;
-		dealloc_die(w, c);
-		c = next;
+		c = next_sibling(w, c);
 	}
 	dealloc_die(w, c);
 	if (!w->err) {
@@ -341,11 +365,7 @@ static void scan_cu(struct dw *w, Dwarf_Die cu)
 				w->found_enum[i] = true;
 			}
 		}
-		Dwarf_Die next = NULL;
-		if (dwarf_siblingof_b(w->dbg, die, 1, &next, &e) != DW_DLV_OK)
-			next = NULL;
-		dealloc_die(w, die);
-		die = next;
+		die = next_sibling(w, die);
 	}
 	dealloc_die(w, die);
 }
@@ -361,12 +381,17 @@ static mms_error *scan_dwarf(int fd, const char *path, struct mms_facts *out)
 #else
 	int rc = dwarf_init_b(fd, DW_GROUPNUMBER_ANY, NULL, NULL, &w.dbg, &e);
 #endif
-	if (rc != DW_DLV_OK)
-		return mms_err(rc == DW_DLV_NO_ENTRY ? MMS_ERR_NOTFOUND
-						     : MMS_ERR_FORMAT,
-			       "%s: no usable DWARF: %s", path,
-			       rc == DW_DLV_ERROR ? dwarf_errmsg(e)
-						  : "no debug sections");
+	if (rc != DW_DLV_OK) {
+		mms_error *err = mms_err(rc == DW_DLV_NO_ENTRY ? MMS_ERR_NOTFOUND
+							       : MMS_ERR_FORMAT,
+					 "%s: no usable DWARF: %s", path,
+					 rc == DW_DLV_ERROR ? dwarf_errmsg(e)
+							    : "no debug sections");
+		/* with no Dwarf_Debug to own it, the error is the caller's */
+		if (rc == DW_DLV_ERROR)
+			dwarf_dealloc_error(NULL, e);
+		return err;
+	}
 	for (;;) {
 		Dwarf_Unsigned hlen, abbr, next_off;
 		Dwarf_Half ver, asz, lsz, esz, cutype;
@@ -427,7 +452,8 @@ static mms_error *scan_symtab(Elf *elf, const char *path,
 			continue;
 		found = true;
 		Elf_Data *data = elf_getdata(scn, NULL);
-		size_t n = data ? sh.sh_size / sh.sh_entsize : 0;
+		/* the data libelf read, not what the header claims */
+		size_t n = data ? data->d_size / sh.sh_entsize : 0;
 		for (size_t i = 0; i < n; i++) {
 			GElf_Sym sym;
 			if (!gelf_getsym(data, (int)i, &sym))
@@ -476,7 +502,7 @@ static mms_error *read_build_id(Elf *elf, char *hex, size_t len)
 				continue;
 			const unsigned char *d =
 				(const unsigned char *)data->d_buf + desc_off;
-			if (nh.n_descsz * 2 + 1 > len)
+			if ((size_t)nh.n_descsz * 2 + 1 > len)
 				return mms_err(MMS_ERR_FORMAT, "build-id too long");
 			for (size_t i = 0; i < nh.n_descsz; i++)
 				snprintf(hex + 2 * i, 3, "%02x", d[i]);

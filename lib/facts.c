@@ -12,6 +12,9 @@
 
 /* A key or value longer than this is not a kernel fact: ignore the line. */
 #define FACT_MAX_LEN 4096
+/* A profile of a real kernel has ~2,000 facts, VMCOREINFO ~150: a table
+ * growing past this is fed by a corrupt file, and would eat memory. */
+#define FACTS_MAX 262144
 
 struct fact {
 	char *key;
@@ -92,6 +95,11 @@ mms_error *mms_facts_set(struct mms_facts *f, const char *key, const char *val)
 		free(f->items[*slot - 1].val);
 		f->items[*slot - 1].val = v;
 		return NULL;
+	}
+	if (f->n >= FACTS_MAX) {
+		free(v);
+		return mms_err(MMS_ERR_FORMAT, "more than %d facts (at %.64s): "
+			       "not the type info of a kernel", FACTS_MAX, key);
 	}
 	if (f->n == f->cap) {
 		size_t cap = f->cap ? f->cap * 2 : 256;

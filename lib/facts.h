@@ -25,7 +25,8 @@ mms_error *mms_facts_setf(struct mms_facts *f, const char *key,
 			  const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 const char *mms_facts_get(const struct mms_facts *f, const char *key);
 /* Parses "KEY=VALUE" lines (VMCOREINFO, profiles).  Lines without '=' and
- * over-long lines are ignored; at most max_lines are taken. */
+ * over-long lines are ignored; a table may hold at most 262144 facts
+ * (mms_facts_set fails beyond). */
 mms_error *mms_facts_parse(struct mms_facts *f, const char *text, size_t len);
 /* Copies every fact of src that dst lacks (or all, if overwrite). */
 mms_error *mms_facts_merge(struct mms_facts *dst, const struct mms_facts *src,

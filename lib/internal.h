@@ -98,6 +98,7 @@ struct mms_range {
 	uint64_t start, end;   /* [start, end) in bytes, physical, in the file */
 	uint64_t zero_end;     /* [end, zero_end): p_memsz past p_filesz */
 	uint64_t file_off;     /* where start sits in the file */
+	uint64_t max_end, max_zero_end; /* of this and all earlier ranges */
 };
 
 struct mms_zone_state {
@@ -111,6 +112,7 @@ struct mms_dump {
 	kdump_ctx_t *kd;
 	bool kd_open_failed;
 	bool live;                     /* a running system (/proc/kcore) */
+	bool kd_freeable;             /* kdump_free() is safe on kd */
 	char format[64];
 	char arch[32];
 	struct mms_facts *vmcoreinfo;  /* the dump's own note */

@@ -119,6 +119,8 @@ static void resolve_page(struct mms_dump *d)
 	}
 	if ((k->page_type_top_byte || k->page_type_bits) && k->page_type < 0)
 		k->page_type = k->page_mapcount;
+	if (k->page_type < 0)   /* no field to look at: buddy marks unchecked */
+		k->page_type_top_byte = k->page_type_bits = false;
 }
 
 static void resolve_zone(struct mms_dump *d)
@@ -316,6 +318,129 @@ static void resolve_tasks(struct mms_dump *d)
 	}
 }
 
+/* Type info is file data too: a size or offset that cannot be right must
+ * not become an allocation or an index into a buffer. */
+#define MAX_STRUCT_PAGE 4096      /* 64 on x86-64, ~100 with debug options */
+#define MAX_STRUCT_ZONE 65536     /* ~1.6 KiB in 6.x */
+#define MAX_STRUCT_FREE_AREA 4096
+
+static mms_error *bad_size(struct mms_dump *d, const char *type, int64_t size,
+			   int64_t max)
+{
+	return mms_err(MMS_ERR_CORRUPT, "%s: the type info gives SIZE(%s) = "
+		       "%lld (expected 1 to %lld)", d->path, type,
+		       (long long)size, (long long)max);
+}
+
+/* An optional member (off < 0: absent) of width bytes inside size. */
+static mms_error *check_member(struct mms_dump *d, const char *type,
+			       const char *member, int64_t off, int64_t width,
+			       int64_t size)
+{
+	if (off < 0 || (width <= size && off <= size - width))
+		return NULL;
+	return mms_err(MMS_ERR_CORRUPT, "%s: the type info gives OFFSET(%s.%s)"
+		       " = %lld, which with %lld bytes does not fit in SIZE(%s)"
+		       " = %lld", d->path, type, member, (long long)off,
+		       (long long)width, type, (long long)size);
+}
+
+static int64_t min64(int64_t a, int64_t b)
+{
+	return a < b ? a : b;
+}
+
+/* Every offset the hot paths apply to a buffer of one struct lies inside
+ * it; every count that sizes a loop or an array is within its bounds. */
+static mms_error *check_layout(struct mms_dump *d)
+{
+	struct mms_kernel *k = &d->k;
+	mms_error *err = NULL;
+	if (k->page_sz > MAX_STRUCT_PAGE)
+		return bad_size(d, "page", k->page_sz, MAX_STRUCT_PAGE);
+	if (k->zone_sz > MAX_STRUCT_ZONE)
+		return bad_size(d, "zone", k->zone_sz, MAX_STRUCT_ZONE);
+	if (k->list_next > 8 || k->list_prev > 8)
+		return mms_err(MMS_ERR_CORRUPT, "%s: the type info gives "
+			       "OFFSET(list_head.next) = %lld, OFFSET(list_head."
+			       "prev) = %lld (expected 0 and 8)", d->path,
+			       (long long)k->list_next, (long long)k->list_prev);
+	int64_t lru_width = (k->list_next > k->list_prev ? k->list_next
+							   : k->list_prev) + 8;
+	const struct { const char *m; int64_t off, width; } page[] = {
+		{ "flags", k->page_flags, 8 },
+		{ "lru", k->page_lru, lru_width },
+		{ "private", k->page_private, 8 },
+		{ "_mapcount", k->page_mapcount, 4 },
+		{ "page_type", k->page_type, 4 },
+	};
+	for (size_t i = 0; !err && i < MMS_ARRAY_SIZE(page); i++)
+		err = check_member(d, "page", page[i].m, page[i].off,
+				   page[i].width, k->page_sz);
+	if (err)
+		return err;
+	if (k->pg_buddy > 63)
+		return mms_err(MMS_ERR_CORRUPT, "%s: NUMBER(PG_buddy) = %lld is "
+			       "not a bit of page->flags", d->path,
+			       (long long)k->pg_buddy);
+	if (k->zone_free_area_len > MMS_MAX_ORDERS)
+		return mms_err(MMS_ERR_CORRUPT, "%s: bad LENGTH(zone.free_area) "
+			       "(%lld)", d->path, (long long)k->zone_free_area_len);
+	if (k->nr_migratetypes < 1 || k->nr_migratetypes > MMS_MAX_MIGRATETYPES)
+		return mms_err(MMS_ERR_UNSUPPORTED, "%s: %lld migratetypes "
+			       "(LENGTH(free_area.free_list): 1 to %d supported)",
+			       d->path, (long long)k->nr_migratetypes,
+			       MMS_MAX_MIGRATETYPES);
+	if (k->free_area_sz > MAX_STRUCT_FREE_AREA ||
+	    (k->free_area_sz <= 0 && k->zone_free_area_len > 0))
+		return bad_size(d, "free_area", k->free_area_sz,
+				MAX_STRUCT_FREE_AREA);
+	if (k->free_area_sz > 0) {
+		err = check_member(d, "free_area", "free_list",
+				   k->free_area_free_list,
+				   16 * k->nr_migratetypes, k->free_area_sz);
+		if (!err)
+			err = check_member(d, "free_area", "nr_free",
+					   k->free_area_nr_free, 8,
+					   k->free_area_sz);
+	}
+	const struct { const char *m; int64_t off, width; } zone[] = {
+		{ "zone_start_pfn", k->zone_start_pfn, 8 },
+		{ "spanned_pages", k->zone_spanned, 8 },
+		{ "present_pages", k->zone_present, 8 },
+		{ "managed_pages", k->zone_managed, 8 },
+		{ "cma_pages", k->zone_cma, 8 },
+		{ "watermark_boost", k->zone_watermark_boost, 8 },
+		{ "_watermark", k->zone_watermark,
+		  8 * min64(k->zone_watermark_len > 0 ? k->zone_watermark_len : 0, 4) },
+		{ "lowmem_reserve", k->zone_lowmem_reserve,
+		  8 * min64(k->zone_lowmem_reserve_len > 0
+				    ? k->zone_lowmem_reserve_len : 0, MMS_MAX_ZONES) },
+		{ "free_area", k->zone_free_area,
+		  k->free_area_sz * (k->zone_free_area_len > 0
+					     ? k->zone_free_area_len : 0) },
+		{ "vm_stat", k->zone_vm_stat, 8 },
+	};
+	for (size_t i = 0; !err && i < MMS_ARRAY_SIZE(zone); i++)
+		err = check_member(d, "zone", zone[i].m, zone[i].off,
+				   zone[i].width, k->zone_sz);
+	if (err)
+		return err;
+	if (k->zone_vm_stat >= 0 && k->nr_free_pages_item >= 0 &&
+	    k->nr_free_pages_item > (k->zone_sz - k->zone_vm_stat) / 8 - 1)
+		return mms_err(MMS_ERR_CORRUPT, "%s: NUMBER(NR_FREE_PAGES) = %lld "
+			       "is outside zone.vm_stat (OFFSET %lld, SIZE(zone) "
+			       "%lld)", d->path, (long long)k->nr_free_pages_item,
+			       (long long)k->zone_vm_stat, (long long)k->zone_sz);
+	if (k->pageblock_order < 0 || k->pageblock_order > 30 ||
+	    k->pageblock_bits < 1 || k->pageblock_bits > 64)
+		return mms_err(MMS_ERR_CORRUPT, "%s: impossible pageblock_order "
+			       "%lld / NR_PAGEBLOCK_BITS %lld", d->path,
+			       (long long)k->pageblock_order,
+			       (long long)k->pageblock_bits);
+	return NULL;
+}
+
 mms_error *mms_kernel_resolve(struct mms_dump *d)
 {
 	struct mms_kernel *k = &d->k;
@@ -341,20 +466,18 @@ mms_error *mms_kernel_resolve(struct mms_dump *d)
 	    k->zone_free_area < 0)
 		return mms_err(MMS_ERR_NOTFOUND, "%s: the type info has no "
 			       "layout of struct zone / pglist_data", d->path);
+	if (k->zone_free_area_len <= 0)
+		return mms_err(MMS_ERR_NOTFOUND, "%s: bad or missing "
+			       "LENGTH(zone.free_area) (%lld)", d->path,
+			       (long long)k->zone_free_area_len);
+	mms_error *err = check_layout(d);
+	if (err)
+		return err;
 	if (k->max_nr_zones < 0 && k->pgdat_nr_zones >= 0)
 		return NULL;   /* VMCOREINFO alone: taken from pgdat->nr_zones */
 	if (k->max_nr_zones <= 0 || k->max_nr_zones > MMS_MAX_ZONES)
 		return mms_err(MMS_ERR_NOTFOUND, "%s: cannot tell the number "
 			       "of zones per node (LENGTH(pglist_data.node_"
 			       "zones))", d->path);
-	if (k->zone_free_area_len <= 0 || k->zone_free_area_len > MMS_MAX_ORDERS)
-		return mms_err(MMS_ERR_NOTFOUND, "%s: bad or missing "
-			       "LENGTH(zone.free_area) (%lld)", d->path,
-			       (long long)k->zone_free_area_len);
-	if (k->nr_migratetypes > MMS_MAX_MIGRATETYPES)
-		return mms_err(MMS_ERR_UNSUPPORTED, "%s: %lld migratetypes "
-			       "(at most %d supported)", d->path,
-			       (long long)k->nr_migratetypes,
-			       MMS_MAX_MIGRATETYPES);
 	return NULL;
 }

@@ -17,6 +17,14 @@
 /* Flag bits below the map address (SECTION_MAP_LAST_BIT is 5 or 6 in 6.x
  * kernels; struct page arrays are cache-line aligned, so 6 bits are safe). */
 #define SECTION_MAP_LAST_BIT_DEFAULT 6
+/* Bounds on what a corrupt dump can make this code read or keep: the
+ * section count (2^25 on x86-64 with 5-level paging; 2^27 covers every
+ * architecture's SECTION_SIZE_BITS and MAX_PHYSMEM_BITS), a static
+ * section array (8 MiB on x86-64 before 4.15), and present sections
+ * (2^20 of 128 MiB: 128 TiB of RAM, twice 4-level x86-64's limit). */
+#define MAX_SECTION_BITS 27
+#define MAX_STATIC_SECTION_ARRAY (64ULL << 20)
+#define MAX_PRESENT_SECTIONS (1ULL << 20)
 
 static int cmp_run(const void *a, const void *b)
 {
@@ -49,6 +57,13 @@ static mms_error *sparse_init(struct mms_dump *d, struct mms_memmodel *mm)
 	if (sec_sz <= 0 || sec_sz > 4096 || map_off < 0)
 		return mms_err(MMS_ERR_NOTFOUND, "%s: no layout of struct "
 			       "mem_section in the type info", d->path);
+	if (map_off > sec_sz - 8 || usage_off > sec_sz - 8)
+		return mms_err(MMS_ERR_CORRUPT, "%s: the type info gives "
+			       "OFFSET(mem_section.section_mem_map) = %lld, "
+			       "OFFSET(mem_section.usage) = %lld, outside "
+			       "SIZE(mem_section) = %lld", d->path,
+			       (long long)map_off, (long long)usage_off,
+			       (long long)sec_sz);
 	int64_t ssb = mms_facts_number(d->facts, "SECTION_SIZE_BITS");
 	int64_t mpb = mms_facts_number(d->facts, "MAX_PHYSMEM_BITS");
 	/* x86-64 values, exported in VMCOREINFO only since 5.9 and 5.13 */
@@ -56,7 +71,7 @@ static mms_error *sparse_init(struct mms_dump *d, struct mms_memmodel *mm)
 		ssb = 27;
 	if (mpb <= 0)
 		mpb = k->pgtable_levels == 5 ? 52 : 46;
-	if (ssb <= k->page_shift || mpb <= ssb || mpb - ssb > 30)
+	if (ssb <= k->page_shift || mpb <= ssb || mpb - ssb > MAX_SECTION_BITS)
 		return mms_err(MMS_ERR_CORRUPT, "%s: impossible SECTION_SIZE_BITS"
 			       " %lld / MAX_PHYSMEM_BITS %lld", d->path,
 			       (long long)ssb, (long long)mpb);
@@ -87,10 +102,19 @@ static mms_error *sparse_init(struct mms_dump *d, struct mms_memmodel *mm)
 		int64_t n = mms_facts_length(d->vmcoreinfo, "mem_section");
 		extreme = n > 0 && (uint64_t)n != nr_mem_sections;
 	}
-	uint64_t per_root = extreme ? 4096 / (uint64_t)sec_sz : 1;
+	if (!extreme && nr_mem_sections * (uint64_t)sec_sz >
+			MAX_STATIC_SECTION_ARRAY)
+		return mms_err(MMS_ERR_CORRUPT, "%s: a static mem_section array "
+			       "of %llu sections (SECTION_SIZE_BITS %lld, "
+			       "MAX_PHYSMEM_BITS %lld) is impossible", d->path,
+			       (unsigned long long)nr_mem_sections,
+			       (long long)ssb, (long long)mpb);
+	/* EXTREME: each root is a page of sections; static: the array is
+	 * read a page at a time too */
+	uint64_t per_root = 4096 / (uint64_t)sec_sz;
 	uint64_t nr_roots = (nr_mem_sections + per_root - 1) / per_root;
 	k->sparsemem_extreme = extreme;
-	k->sections_per_root = (int64_t)per_root;
+	k->sections_per_root = extreme ? (int64_t)per_root : 1;
 	k->mem_section_sz = sec_sz;
 	k->mem_section_map = map_off;
 	k->mem_section_usage = usage_off;
@@ -102,26 +126,33 @@ static mms_error *sparse_init(struct mms_dump *d, struct mms_memmodel *mm)
 
 	uint64_t cap = 0, run_cap = 0;
 	unsigned char *buf = malloc(4096);
-	if (!buf)
-		return mms_err_nomem();
+	uint64_t *rootbuf = malloc(4096);   /* 512 root pointers at a time */
 	mms_error *err = NULL;
+	if (!buf || !rootbuf)
+		err = mms_err_nomem();
 	bool all_vmemmap = true;
 	uint64_t first_decoded = 0;
 	for (uint64_t r = 0; r < nr_roots && !err; r++) {
 		uint64_t root;
 		if (extreme) {
-			err = mms_read_u64(d, roots + r * 8, &root);
-			if (err)
-				break;
+			if (r % 512 == 0) {
+				uint64_t n = nr_roots - r < 512 ? nr_roots - r : 512;
+				err = mms_read_kvaddr(d, roots + r * 8, rootbuf, n * 8);
+				if (err)
+					break;
+			}
+			root = rootbuf[r % 512];
 			if (!root)
 				continue;
 		} else {
-			root = roots + r * (uint64_t)sec_sz;
+			root = roots + r * per_root * (uint64_t)sec_sz;
 		}
-		err = mms_read_kvaddr(d, root, buf, per_root * (uint64_t)sec_sz);
+		uint64_t nsec = nr_mem_sections - r * per_root < per_root
+					? nr_mem_sections - r * per_root : per_root;
+		err = mms_read_kvaddr(d, root, buf, nsec * (uint64_t)sec_sz);
 		if (err)
 			break;
-		for (uint64_t i = 0; i < per_root; i++) {
+		for (uint64_t i = 0; i < nsec; i++) {
 			uint64_t nr = r * per_root + i;
 			uint64_t raw = mms_get_u64(buf, (int64_t)i * sec_sz + map_off);
 			if (!(raw & SECTION_MARKED_PRESENT) ||
@@ -129,6 +160,15 @@ static mms_error *sparse_init(struct mms_dump *d, struct mms_memmodel *mm)
 				continue;
 			uint64_t decoded = raw & mask;
 			uint64_t start = nr << mm->pfn_section_shift;
+			if (mm->nr_sections == MAX_PRESENT_SECTIONS) {
+				err = mms_err(MMS_ERR_CORRUPT, "%s: more than %llu "
+					      "present memory sections (mem_section "
+					      "root 0x%llx): corrupt section table",
+					      d->path,
+					      (unsigned long long)MAX_PRESENT_SECTIONS,
+					      (unsigned long long)root);
+				break;
+			}
 			if (mm->nr_sections == cap) {
 				uint64_t c = cap ? cap * 2 : 256;
 				struct mms_section *s = realloc(mm->sections,
@@ -157,6 +197,7 @@ static mms_error *sparse_init(struct mms_dump *d, struct mms_memmodel *mm)
 		}
 	}
 	free(buf);
+	free(rootbuf);
 	if (err)
 		return err;
 	if (!mm->nr_sections)

@@ -53,11 +53,11 @@ void mms_close(mms_dump *d)
 		return;
 	/* libkdumpfile 0.5.1's kdump_free() reads and writes freed memory
 	 * for kdump-compressed files (valgrind shows it on a bare open and
-	 * free; with MALLOC_PERTURB_ it segfaults), and may crash after a
-	 * failed open: such contexts are left to the process's exit. */
+	 * free, and after a failed open; with MALLOC_PERTURB_ it segfaults):
+	 * such contexts are left to the process's exit. */
 	for (unsigned i = 0; d->elf && i < d->nr_clones; i++)
 		kdump_free(d->clones[i]);
-	if (d->kd && !d->kd_open_failed && d->elf)
+	if (d->kd && d->kd_freeable)
 		kdump_free(d->kd);
 	free(d->kpf);
 	if (d->pagemap)

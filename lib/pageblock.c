@@ -13,6 +13,21 @@
 #define SECTION_IS_ONLINE 4ULL   /* 4.13+ */
 #define MIGRATETYPE_MASK 7ULL    /* PB_migratetype_bits = 3 */
 
+/* The first present section numbered above nr, or the end. */
+static const struct mms_section *lower_section(const struct mms_memmodel *mm,
+					       uint64_t nr)
+{
+	uint64_t lo = 0, hi = mm->nr_sections;
+	while (lo < hi) {
+		uint64_t mid = (lo + hi) / 2;
+		if (mm->sections[mid].nr <= nr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return mm->sections + lo;
+}
+
 mms_error *mms_zone_pageblocks(mms_dump *d, unsigned node_idx,
 			       unsigned zone_idx, uint64_t *counts)
 {
@@ -30,24 +45,44 @@ mms_error *mms_zone_pageblocks(mms_dump *d, unsigned node_idx,
 			       "need SPARSEMEM with mem_section_usage (5.3+) "
 			       "and its layout in the type info");
 	uint64_t per_block = 1ULL << k->pageblock_order;
-	uint64_t end = z.start_pfn + z.spanned;
-	for (uint64_t pfn = z.start_pfn; pfn < end; pfn += per_block) {
-		const struct mms_section *s =
-			mms_memmodel_section(mm, pfn >> mm->pfn_section_shift);
-		if (!s || !(s->raw & SECTION_IS_ONLINE) || !s->usage)
+	uint64_t start = z.start_pfn;
+	uint64_t end = z.spanned > UINT64_MAX - start ? UINT64_MAX
+						      : start + z.spanned;
+	/* The pfns start, start + per_block, ... below end, as the kernel
+	 * visits them, but only in present sections: the zone's span is
+	 * dump data, the sections were bounded when they were read. */
+	uint64_t shift = mm->pfn_section_shift;
+	const struct mms_section *s = mms_memmodel_section(mm, start >> shift);
+	if (!s)   /* the first present section after start's */
+		s = lower_section(mm, start >> shift);
+	for (; s < mm->sections + mm->nr_sections; s++) {
+		uint64_t sec_start = s->nr << shift;
+		uint64_t sec_end = sec_start + (1ULL << shift);
+		if (sec_start >= end)
+			break;
+		if (!(s->raw & SECTION_IS_ONLINE) || !s->usage)
 			continue;
-		uint64_t in_sec = pfn & ((1ULL << mm->pfn_section_shift) - 1);
-		uint64_t bitidx = (in_sec >> k->pageblock_order) *
-				  (uint64_t)k->pageblock_bits;
-		uint64_t word;
-		err = mms_read_u64(d, s->usage + (uint64_t)pb_off +
-				   bitidx / 64 * 8, &word);
-		if (err)
-			return mms_err_wrap(err, "reading pageblock flags of "
-					    "pfn 0x%llx", (unsigned long long)pfn);
-		uint64_t mt = (word >> (bitidx % 64)) & MIGRATETYPE_MASK;
-		if (mt < (uint64_t)k->nr_migratetypes)
-			counts[mt]++;
+		uint64_t pfn = start;
+		if (sec_start > start)
+			pfn += (sec_start - start + per_block - 1) / per_block *
+			       per_block;
+		for (; pfn < end && pfn < sec_end; pfn += per_block) {
+			uint64_t in_sec = pfn & ((1ULL << shift) - 1);
+			uint64_t bitidx = (in_sec >> k->pageblock_order) *
+					  (uint64_t)k->pageblock_bits;
+			uint64_t word;
+			err = mms_read_u64(d, s->usage + (uint64_t)pb_off +
+					   bitidx / 64 * 8, &word);
+			if (err)
+				return mms_err_wrap(err, "reading pageblock flags "
+						    "of pfn 0x%llx",
+						    (unsigned long long)pfn);
+			uint64_t mt = (word >> (bitidx % 64)) & MIGRATETYPE_MASK;
+			if (mt < (uint64_t)k->nr_migratetypes)
+				counts[mt]++;
+			if (pfn > UINT64_MAX - per_block)
+				break;
+		}
 	}
 	return NULL;
 }

@@ -157,6 +157,13 @@ static bool print_in_thp(const mms_dump *d, unsigned i)
 	return false;
 }
 
+/* Counters are unsigned longs in the kernel and a corrupt dump's can be
+ * anything: sums wrap as the kernel's would, never overflow a signed int. */
+static int64_t add(int64_t a, int64_t b)
+{
+	return (int64_t)((uint64_t)a + (uint64_t)b);
+}
+
 static int64_t clamp(int64_t v)
 {
 	return v < 0 ? 0 : v;   /* the kernel hides transient negatives */
@@ -188,7 +195,7 @@ static mms_error *numa_pending(mms_dump *d, const struct mms_zone *z,
 		err = mms_read_u64(d, pcpu + d->cpu_offsets[c] +
 				   (uint64_t)k->pzstats_numa_event + 8ULL * i, &v);
 		if (!err)
-			*sum += (int64_t)v;
+			*sum = add(*sum, (int64_t)v);
 	}
 	return err;
 }
@@ -218,7 +225,7 @@ mms_error *mms_stat_zone(mms_dump *d, unsigned node_idx, unsigned zone_idx,
 		if (!err)
 			err = numa_pending(d, &z, i, &pending);
 		if (!err)
-			*value = (int64_t)v + pending;
+			*value = add((int64_t)v, pending);
 		return err;
 	}
 	return mms_err(MMS_ERR_INVALID, "no per-zone %s counters",
@@ -261,7 +268,7 @@ static mms_error *global_event(mms_dump *d, unsigned i, int64_t *value)
 		if (err)
 			return mms_err_wrap(err, "reading vm_event_states of "
 					    "cpu %u", d->online_cpus[c]);
-		sum += (int64_t)v;
+		sum = add(sum, (int64_t)v);
 	}
 	/* /proc/vmstat shows PGPGIN/PGPGOUT in KiB, counted in sectors */
 	if ((int64_t)i == mms_facts_number(d->facts, "PGPGIN") ||
@@ -297,7 +304,7 @@ mms_error *mms_stat_global(mms_dump *d, enum mms_stat_kind kind, unsigned i,
 				int64_t p;
 				err = numa_pending(d, &d->zones[n * k->max_nr_zones + z].z,
 						   i, &p);
-				sum += p;
+				sum = add(sum, p);
 			}
 		if (!err)
 			*value = sum;
@@ -344,7 +351,7 @@ mms_error *mms_zone_free_snapshot(mms_dump *d, unsigned node_idx,
 		signed char diff = 0;
 		err = mms_read_kvaddr(d, pcpu + d->cpu_offsets[c] +
 				      (uint64_t)k->pzstats_diff + i, &diff, 1);
-		v += diff;
+		v = add(v, diff);
 	}
 	if (!err)
 		*value = v;

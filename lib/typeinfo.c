@@ -53,8 +53,8 @@ static mms_error *load_profile(const char *path, struct mms_facts *out)
 						   strlen(PROFILE_MAGIC)) != 0)
 		err = mms_err(MMS_ERR_FORMAT, "%s: not an mmscope type profile",
 			      path);
-	if (!err)
-		err = mms_facts_parse(out, text, len);
+	if (!err && (err = mms_facts_parse(out, text, len)))
+		err = mms_err_wrap(err, "%s", path);
 	free(text);
 	if (!err && !mms_facts_get(out, "MMSCOPE-PROFILE"))
 		err = mms_err(MMS_ERR_FORMAT, "%s: not an mmscope type profile "
@@ -143,6 +143,19 @@ static const char *dump_build_id(const struct mms_dump *d)
 {
 	const char *id = mms_facts_get(d->vmcoreinfo, "BUILD-ID");
 	return id && *id ? id : NULL;
+}
+
+/* Whether a name from the dump can go into a file name: the build-id and
+ * release come from the dump, and "../" in them must not make mmscope
+ * read (or write a profile cache entry) somewhere else. */
+static bool safe_name(const char *s, bool hex)
+{
+	size_t n = 0;
+	for (; s[n]; n++)
+		if (hex ? !strchr("0123456789abcdefABCDEF", s[n])
+			: (s[n] == '/' || s[n] < 0x20))
+			return false;
+	return n && n < 256 && s[0] != '.';
 }
 
 static mms_error *check_build_id(struct mms_dump *d, const char *what,
@@ -247,6 +260,10 @@ static bool find_debug_vmlinux(const struct mms_dump *d, char *buf, size_t len)
 {
 	const char *rel = mms_facts_get(d->vmcoreinfo, "OSRELEASE");
 	const char *id = dump_build_id(d);
+	if (rel && !safe_name(rel, false))
+		rel = NULL;
+	if (id && !safe_name(id, true))
+		id = NULL;
 	if (id && strlen(id) > 2) {
 		snprintf(buf, len, "/usr/lib/debug/.build-id/%.2s/%s.debug", id,
 			 id + 2);
@@ -275,6 +292,8 @@ mms_error *mms_types_find(struct mms_dump *d, const struct mms_open_options *o)
 		return NULL;
 	char dir[4096], path[4200];
 	const char *id = dump_build_id(d);
+	if (id && !safe_name(id, true))
+		id = NULL;
 	cache_dir(o, dir, sizeof(dir));
 	if (id && dir[0]) {
 		snprintf(path, sizeof(path), "%s/profiles/%s.profile", dir, id);

@@ -51,9 +51,16 @@ static void usage(FILE *out)
 	      out);
 }
 
+/* The dump being read: every error message names it. */
+static const char *fail_path;
+
 int tool_fail(mms_error *err)
 {
-	fprintf(stderr, "mmscope: %s\n", mms_error_message(err));
+	const char *msg = mms_error_message(err);
+	if (fail_path && strncmp(msg, fail_path, strlen(fail_path)) != 0)
+		fprintf(stderr, "mmscope: %s: %s\n", fail_path, msg);
+	else
+		fprintf(stderr, "mmscope: %s\n", msg);
 	mms_error_free(err);
 	return 1;
 }
@@ -247,7 +254,7 @@ int main(int argc, char **argv)
 	}
 	if (t.has_pid && t.has_pgd)
 		return tool_usage_error("--pid and --pgd exclude each other");
-	t.path = argv[optind];
+	t.path = fail_path = argv[optind];
 	t.arg2 = nargs ? argv[optind + 1] : NULL;
 	t.args = argv + optind + 1;
 	t.nargs = nargs;

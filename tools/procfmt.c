@@ -18,7 +18,8 @@ static int report_walk(struct tool *t, const struct mms_zone *z,
 	for (unsigned i = 0; i < b->nr_problems && i < 32; i++) {
 		const struct mms_buddy_problem *p = &b->problems[i];
 		char detail[128];
-		if (p->target)
+		if (p->target || p->kind == MMS_BUDDY_WILD_POINTER ||
+		    p->kind == MMS_BUDDY_LOOP || p->kind == MMS_BUDDY_BAD_LINK)
 			snprintf(detail, sizeof(detail), "next pointer 0x%" PRIx64,
 				 p->target);
 		else
