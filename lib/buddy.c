@@ -187,8 +187,13 @@ static mms_error *walk_once(mms_dump *d, unsigned node_idx, unsigned zone_idx,
 	w.page = malloc((size_t)k->page_sz);
 	if (!w.page)
 		return mms_err_nomem();
-	/* a zone cannot hold more free blocks than it spans pages */
-	w.budget = z.spanned + 1;
+	/* a zone cannot hold more free blocks than it spans pages, nor span
+	 * more than the dump's RAM */
+	w.budget = z.spanned;
+	if (d->max_pfn && w.budget > d->max_pfn)
+		w.budget = d->max_pfn;
+	if (w.budget < UINT64_MAX)
+		w.budget++;
 	for (unsigned o = 0; o < z.nr_orders; o++) {
 		uint64_t walked = 0;
 		for (unsigned mt = 0; mt < out->nr_migratetypes; mt++) {

@@ -270,6 +270,40 @@ static bool in_file(uint64_t off, uint64_t len, uint64_t size)
 /* ~400 bytes of notes per CPU plus VMCOREINFO: 8192 CPUs need 4 MB. */
 #define MAX_NOTES (16u << 20)
 
+/* libkdumpfile sizes its page cache from VMCOREINFO's PAGESIZE: 0 made
+ * it divide by zero (ELF) or ask malloc for 2^63 bytes (kdump). */
+static mms_error *check_vmcoreinfo_text(const char *path, const char *text,
+					size_t len, uint64_t off)
+{
+	static const char key[] = "PAGESIZE=";
+	for (size_t pos = 0; pos < len;) {
+		const char *line = text + pos;
+		const char *nl = memchr(line, '\n', len - pos);
+		size_t llen = nl ? (size_t)(nl - line) : len - pos;
+		pos += llen + 1;
+		if (llen < sizeof(key) - 1 || memcmp(line, key, sizeof(key) - 1))
+			continue;
+		char val[32];
+		size_t vlen = llen - (sizeof(key) - 1);
+		unsigned long long size = 0;
+		if (vlen && vlen < sizeof(val)) {
+			memcpy(val, line + sizeof(key) - 1, vlen);
+			val[vlen] = '\0';
+			char *end;
+			size = strtoull(val, &end, 10);
+			if (*end)
+				size = 0;
+		}
+		if (size < 4096 || size > 65536 || (size & (size - 1)))
+			return mms_err(MMS_ERR_FORMAT, "%s: VMCOREINFO at 0x%llx: "
+				       "PAGESIZE=%.*s is not a page size", path,
+				       (unsigned long long)off,
+				       (int)(vlen < 32 ? vlen : 32),
+				       line + sizeof(key) - 1);
+	}
+	return NULL;
+}
+
 /* Checks a note segment (inside the file) for an oversized VMCOREINFO. */
 static mms_error *check_notes(int fd, const char *path, uint64_t off,
 			      uint64_t len)
@@ -292,13 +326,18 @@ static mms_error *check_notes(int fd, const char *path, uint64_t off,
 		uint64_t name = pos + 12;
 		uint64_t desc = name + ((uint64_t)namesz + 3) / 4 * 4;
 		if (namesz == sizeof("VMCOREINFO") && desc <= len &&
-		    memcmp(buf + name, "VMCOREINFO", namesz) == 0 &&
-		    descsz > MAX_VMCOREINFO)
-			err = mms_err(MMS_ERR_FORMAT, "%s: VMCOREINFO note at "
-				      "0x%llx is %u bytes (a kernel writes at "
-				      "most %u)", path,
-				      (unsigned long long)(off + pos), descsz,
-				      MAX_VMCOREINFO);
+		    memcmp(buf + name, "VMCOREINFO", namesz) == 0) {
+			if (descsz > MAX_VMCOREINFO)
+				err = mms_err(MMS_ERR_FORMAT, "%s: VMCOREINFO note "
+					      "at 0x%llx is %u bytes (a kernel "
+					      "writes at most %u)", path,
+					      (unsigned long long)(off + pos),
+					      descsz, MAX_VMCOREINFO);
+			else if (descsz <= len - desc)
+				err = check_vmcoreinfo_text(path,
+					(const char *)buf + desc, descsz,
+					off + desc);
+		}
 		pos = desc + ((uint64_t)descsz + 3) / 4 * 4;
 	}
 	free(buf);
@@ -355,7 +394,17 @@ static mms_error *check_diskdump_extent(int fd, const char *path)
 			       "0x%llx of %llu bytes run past the end of the "
 			       "file", path, (unsigned long long)sub[2],
 			       (unsigned long long)sub[3]);
-	return check_notes(fd, path, sub[2], sub[3]);
+	char *vmci = malloc(sub[1] + 1);
+	if (!vmci)
+		return mms_err_nomem();
+	mms_error *err = NULL;
+	if (!pread_full(fd, vmci, sub[1], sub[0]))
+		err = mms_err(MMS_ERR_IO, "%s: cannot read VMCOREINFO at 0x%llx",
+			      path, (unsigned long long)sub[0]);
+	if (!err)
+		err = check_vmcoreinfo_text(path, vmci, sub[1], sub[0]);
+	free(vmci);
+	return err ? err : check_notes(fd, path, sub[2], sub[3]);
 }
 
 /* libkdumpfile 0.5.1 dereferences NULL opening an ELF core whose program

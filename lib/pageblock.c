@@ -48,10 +48,14 @@ mms_error *mms_zone_pageblocks(mms_dump *d, unsigned node_idx,
 	uint64_t start = z.start_pfn;
 	uint64_t end = z.spanned > UINT64_MAX - start ? UINT64_MAX
 						      : start + z.spanned;
+	if (d->max_pfn && end > d->max_pfn)   /* no zone spans past RAM */
+		end = d->max_pfn;
 	/* The pfns start, start + per_block, ... below end, as the kernel
 	 * visits them, but only in present sections: the zone's span is
 	 * dump data, the sections were bounded when they were read. */
 	uint64_t shift = mm->pfn_section_shift;
+	uint64_t word = 0, word_at = 0;
+	bool have_word = false;
 	const struct mms_section *s = mms_memmodel_section(mm, start >> shift);
 	if (!s)   /* the first present section after start's */
 		s = lower_section(mm, start >> shift);
@@ -70,13 +74,17 @@ mms_error *mms_zone_pageblocks(mms_dump *d, unsigned node_idx,
 			uint64_t in_sec = pfn & ((1ULL << shift) - 1);
 			uint64_t bitidx = (in_sec >> k->pageblock_order) *
 					  (uint64_t)k->pageblock_bits;
-			uint64_t word;
-			err = mms_read_u64(d, s->usage + (uint64_t)pb_off +
-					   bitidx / 64 * 8, &word);
-			if (err)
-				return mms_err_wrap(err, "reading pageblock flags "
-						    "of pfn 0x%llx",
-						    (unsigned long long)pfn);
+			/* 16 pageblocks share a word: read it once */
+			uint64_t at = s->usage + (uint64_t)pb_off + bitidx / 64 * 8;
+			if (!have_word || at != word_at) {
+				err = mms_read_u64(d, at, &word);
+				if (err)
+					return mms_err_wrap(err, "reading pageblock "
+							    "flags of pfn 0x%llx",
+							    (unsigned long long)pfn);
+				word_at = at;
+				have_word = true;
+			}
 			uint64_t mt = (word >> (bitidx % 64)) & MIGRATETYPE_MASK;
 			if (mt < (uint64_t)k->nr_migratetypes)
 				counts[mt]++;
