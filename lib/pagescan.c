@@ -64,13 +64,23 @@ static mms_error *translate(struct worker *w, uint64_t vaddr, uint64_t *paddr)
 		*paddr = vaddr - k->page_offset_base;
 		return NULL;
 	}
-	if (!w->axctx &&
-	    kdump_get_addrxlat(w->kd, &w->axctx, &w->axsys) != KDUMP_OK)
-		return mms_err(MMS_ERR_UNSUPPORTED, "no address translation: %s",
-			       kdump_get_err(w->kd));
+	if (!w->axctx) {
+		pthread_mutex_lock(&w->s->lock);
+		kdump_status ks = kdump_get_addrxlat(w->kd, &w->axctx, &w->axsys);
+		pthread_mutex_unlock(&w->s->lock);
+		if (ks != KDUMP_OK)
+			return mms_err(MMS_ERR_UNSUPPORTED, "no address "
+				       "translation: %s", kdump_get_err(w->kd));
+	}
 	addrxlat_fulladdr_t fa = { .addr = vaddr, .as = ADDRXLAT_KVADDR };
-	if (addrxlat_fulladdr_conv(&fa, ADDRXLAT_KPHYSADDR, w->axctx,
-				   w->axsys) != ADDRXLAT_OK)
+	/* the clones share one translation system, which is not safe to
+	 * walk from two threads at once (seen: a mem_map page now and then
+	 * left unread under load) */
+	pthread_mutex_lock(&w->s->lock);
+	addrxlat_status st = addrxlat_fulladdr_conv(&fa, ADDRXLAT_KPHYSADDR,
+						    w->axctx, w->axsys);
+	pthread_mutex_unlock(&w->s->lock);
+	if (st != ADDRXLAT_OK)
 		return mms_err(MMS_ERR_NODATA, "cannot translate mem_map address "
 			       "0x%llx: %s", (unsigned long long)vaddr,
 			       addrxlat_ctx_get_err(w->axctx));
