@@ -130,6 +130,10 @@ struct mms_dump {
 
 /* dump.c */
 mms_error *mms_dump_open_file(struct mms_dump *d, const char *path);
+
+/* fileguard.c: the headers libkdumpfile would trust, checked before it
+ * opens the file (NULL also for files of other formats). */
+mms_error *mms_check_dump_headers(int fd, const char *path);
 mms_error *mms_read_u64(struct mms_dump *d, uint64_t vaddr, uint64_t *out);
 mms_error *mms_read_u32(struct mms_dump *d, uint64_t vaddr, uint32_t *out);
 mms_error *mms_read_string(struct mms_dump *d, uint64_t vaddr, char *buf,
