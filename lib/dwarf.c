@@ -28,6 +28,7 @@
 
 struct dw {
 	Dwarf_Debug dbg;
+	const char *path;
 	struct mms_facts *out;
 	bool found_struct[64];
 	bool found_enum[64];
@@ -41,6 +42,64 @@ static void dealloc_die(struct dw *w, Dwarf_Die die)
 		dwarf_dealloc(w->dbg, die, DW_DLA_DIE);
 }
 
+/*
+ * libdwarf 20210528's dwarf_siblingof_b skips the children of a DIE that
+ * has no DW_AT_sibling by walking them, jumping over each child that has
+ * one; a child whose DW_AT_sibling points at itself makes no progress and
+ * the walk never ends (only pointing back is caught).  So before a subtree
+ * is left to that walk, the DIEs it will visit are checked here.
+ */
+#define MAX_DIE_DEPTH 64
+
+/* 1: die has a DW_AT_sibling past itself, 0: none, -1: a bad one */
+static int sibling_attr(struct dw *w, Dwarf_Die die)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Error e = NULL;
+	if (dwarf_attr(die, DW_AT_sibling, &attr, &e) != DW_DLV_OK)
+		return 0;
+	Dwarf_Off target = 0, here = 0;
+	int rc = dwarf_global_formref(attr, &target, &e);
+	dwarf_dealloc(w->dbg, attr, DW_DLA_ATTR);
+	if (rc != DW_DLV_OK || dwarf_dieoffset(die, &here, &e) != DW_DLV_OK)
+		return -1;
+	return target > here ? 1 : -1;
+}
+
+static bool has_children(Dwarf_Die die)
+{
+	Dwarf_Half flag = 0;
+	return dwarf_die_abbrev_children_flag(die, &flag) == DW_DLV_OK && flag;
+}
+
+/* Whether libdwarf can walk die's children to find its sibling. */
+static bool subtree_safe(struct dw *w, Dwarf_Die die, int depth)
+{
+	Dwarf_Die c = NULL;
+	Dwarf_Error e = NULL;
+	if (depth > MAX_DIE_DEPTH)
+		return false;
+	if (dwarf_child(die, &c, &e) != DW_DLV_OK)
+		return true;
+	bool ok = true;
+	while (c) {
+		int s = sibling_attr(w, c);
+		if (s < 0 || (s == 0 && has_children(c) &&
+			      !subtree_safe(w, c, depth + 1))) {
+			ok = false;
+			break;
+		}
+		/* safe now: c's own walk was just checked */
+		Dwarf_Die next = NULL;
+		if (dwarf_siblingof_b(w->dbg, c, 1, &next, &e) != DW_DLV_OK)
+			next = NULL;
+		dealloc_die(w, c);
+		c = next;
+	}
+	dealloc_die(w, c);
+	return ok;
+}
+
 /* The sibling after die (consumed), or NULL at the end.  A sibling must
  * lie after die: a DW_AT_sibling pointing back would loop forever. */
 static Dwarf_Die next_sibling(struct dw *w, Dwarf_Die die)
@@ -48,6 +107,19 @@ static Dwarf_Die next_sibling(struct dw *w, Dwarf_Die die)
 	Dwarf_Die next = NULL;
 	Dwarf_Error e = NULL;
 	Dwarf_Off here = 0, there = 0;
+	/* a childless DIE is one step of libdwarf's walk: checked below */
+	int s = has_children(die) ? sibling_attr(w, die) : 1;
+	if (s < 0 || (s == 0 && !subtree_safe(w, die, 0))) {
+		dwarf_dieoffset(die, &here, &e);
+		if (!w->err)
+			w->err = mms_err(MMS_ERR_FORMAT, "%s: corrupt DWARF: a "
+					 "DW_AT_sibling at or under the DIE at "
+					 "0x%llx does not lead forward (or DIEs "
+					 "nest over %d deep)", w->path,
+					 (unsigned long long)here, MAX_DIE_DEPTH);
+		dealloc_die(w, die);
+		return NULL;
+	}
 	if (dwarf_siblingof_b(w->dbg, die, 1, &next, &e) != DW_DLV_OK)
 		next = NULL;
 	if (next && (dwarf_dieoffset(die, &here, &e) != DW_DLV_OK ||
@@ -373,7 +445,7 @@ static void scan_cu(struct dw *w, Dwarf_Die cu)
 
 static mms_error *scan_dwarf(int fd, const char *path, struct mms_facts *out)
 {
-	struct dw w = { .out = out };
+	struct dw w = { .out = out, .path = path };
 	Dwarf_Error e = NULL;
 #ifdef DW_DLC_READ
 	int rc = dwarf_init_b(fd, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL,

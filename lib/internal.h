@@ -154,6 +154,10 @@ struct mms_dump {
 /* pread() until len bytes are in, retrying EINTR; false on error or EOF */
 bool mms_pread_full(int fd, void *buf, size_t len, uint64_t off);
 mms_error *mms_dump_open_file(struct mms_dump *d, const char *path);
+
+/* fileguard.c: the headers libkdumpfile would trust, checked before it
+ * opens the file (NULL also for files of other formats). */
+mms_error *mms_check_dump_headers(int fd, const char *path);
 mms_error *mms_read_u64(struct mms_dump *d, uint64_t vaddr, uint64_t *out);
 mms_error *mms_read_u32(struct mms_dump *d, uint64_t vaddr, uint32_t *out);
 mms_error *mms_read_string(struct mms_dump *d, uint64_t vaddr, char *buf,

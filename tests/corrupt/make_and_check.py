@@ -627,6 +627,17 @@ def typeinfo_cases(sources, work, mmscope):
                     src.path, ALL_CMDS,
                     typeargs=["--vmlinux", vml[vm_name]] + force,
                     expect=None if force else "wrong kernel"))
+    # hostile debug files: the dwarf fuzzer's committed seeds (one has a
+    # DW_AT_sibling pointing at itself, which hung libdwarf)
+    fuzz_dwarf = os.path.join(ROOT, "tests", "fuzz", "corpus", "dwarf")
+    if "synth-sparse" in by and os.path.isdir(fuzz_dwarf):
+        src = by["synth-sparse"]
+        for f in sorted(os.listdir(fuzz_dwarf)):
+            cases.append(Case("typeinfo", "synth-sparse with vmlinux %s "
+                              "--force" % f, src, src.path, ["buddyinfo"],
+                              typeargs=["--vmlinux",
+                                        os.path.join(fuzz_dwarf, f),
+                                        "--force"]))
     # damaged profiles of the right kernel
     for name, prof in profiles.items():
         src = by[name]
