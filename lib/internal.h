@@ -194,11 +194,29 @@ bool mms_kdump_pfn_present(struct mms_dump *d, kdump_bmp_t *bmp,
 /* kpf.c */
 struct mms_kpf_layout;
 mms_error *mms_kpf_init(struct mms_dump *d);
-/* pages[i] is pfn pages[0].pfn + i, decoded when have[i]; raw holds the
- * struct pages at the same indexes */
-void mms_kpf_batch(const struct mms_dump *d, struct mms_page *pages,
-		   const bool *have, size_t n, const unsigned char *raw,
-		   size_t stride, uint64_t map);
+/* A chunk of struct pages as read from mem_map, for the KPF bits, which
+ * look at a page's compound head and the page after that head. */
+struct mms_kpf_ctx {
+	const unsigned char *raw;  /* n struct pages, stride bytes apart */
+	const bool *have;          /* struct page i was read */
+	size_t n, stride;
+	uint64_t start_pfn, map;   /* pfn and address of the first one */
+	/* a head outside raw: reads its struct page and the next into ext */
+	bool (*read_head)(void *arg, uint64_t page_addr, unsigned char *ext);
+	void *arg;
+	unsigned char *ext;        /* 2 struct pages, or NULL */
+	/* carried from page to page: zero at the start of a chunk */
+	uint64_t free_end;         /* pfns below lie in a free block */
+	uint64_t head_pfn, head_bits;   /* the last compound page's shared bits */
+	unsigned head_order;
+	bool head_valid, head_huge;
+	uint64_t ext_addr, ext_pfn;
+	bool ext_valid, ext_ok;
+};
+/* Sets p->kpf, compound_order and compound_head_pfn of struct page i of
+ * the chunk, whose other fields p already holds; pages in pfn order. */
+void mms_kpf_page(const struct mms_dump *d, struct mms_kpf_ctx *c, size_t i,
+		  struct mms_page *p);
 
 /* dirty.c */
 mms_error *mms_writeback_stat(mms_dump *d, unsigned i, int64_t *value);

@@ -47,6 +47,7 @@ struct mms_kpf_layout {
 		pg_large_rmappable, pg_lru;
 	/* page types: bit encoding (4.18+) or top byte (6.12) */
 	uint32_t ty_buddy, ty_offline, ty_table, ty_slab, ty_hugetlb;
+	int64_t o_mapping;
 	int64_t o_compound_mapcount, o_compound_dtor, o_large_mapcount;
 	int64_t hugetlb_dtor;
 	int64_t o_compound_order;     /* byte in page[1] (to 6.2) */
@@ -119,6 +120,7 @@ mms_error *mms_kpf_init(struct mms_dump *d)
 		if (any)
 			l->copy_bytes[l->nr_copy_bytes++] = byte;
 	}
+	l->o_mapping = mms_facts_offset(d->facts, "page", "mapping");
 	l->o_compound_mapcount = mms_facts_offset(d->facts, "page",
 						  "compound_mapcount");
 	l->o_compound_dtor = mms_facts_offset(d->facts, "page", "compound_dtor");
@@ -127,6 +129,20 @@ mms_error *mms_kpf_init(struct mms_dump *d)
 	l->hugetlb_dtor = num(d, "HUGETLB_PAGE_DTOR");
 	l->o_compound_order = mms_facts_offset(d->facts, "page", "compound_order");
 	l->o_folio_flags_1 = mms_facts_offset(d->facts, "folio", "_flags_1");
+	/* read out of the page or the one after it: nowhere else */
+	int64_t sz = k->page_sz;
+	if (l->o_mapping > sz - 8)
+		l->o_mapping = -1;
+	if (l->o_compound_mapcount > sz - 4)
+		l->o_compound_mapcount = -1;
+	if (l->o_compound_dtor > sz - 1)
+		l->o_compound_dtor = -1;
+	if (l->o_compound_order > sz - 1)
+		l->o_compound_order = -1;
+	if (l->o_large_mapcount < sz || l->o_large_mapcount > 2 * sz - 4)
+		l->o_large_mapcount = -1;
+	if (l->o_folio_flags_1 < sz || l->o_folio_flags_1 > 2 * sz - 1)
+		l->o_folio_flags_1 = -1;
 	char key[] = "ELFSYM(zero_pfn)";
 	uint64_t addr;
 	if (mms_facts_hex(d->facts, key, &addr) && addr) {
@@ -153,136 +169,226 @@ static bool has_type(const struct mms_kpf_layout *l, uint32_t t, uint32_t ty)
 	return (t & (0xf0000000u | ty)) == 0xf0000000u;
 }
 
-void mms_kpf_batch(const struct mms_dump *d, struct mms_page *pages,
-		   const bool *have, size_t n, const unsigned char *raw,
-		   size_t stride, uint64_t map)
+/* The bits copied as they are from a page->flags word. */
+static uint64_t copied_bits(const struct mms_kpf_layout *l, uint64_t flags)
+{
+	uint64_t u = 0;
+	for (unsigned c = 0; c < l->nr_copy_bytes; c++) {
+		unsigned byte = l->copy_bytes[c];
+		u |= l->copy_table[byte][(flags >> (8 * byte)) & 0xff];
+	}
+	return u;
+}
+
+static uint32_t raw_type(const struct mms_kernel *k, const unsigned char *pg)
+{
+	int64_t o = k->page_type >= 0 ? k->page_type : k->page_mapcount;
+	return o >= 0 ? mms_get_u32(pg, o) : UINT32_MAX;
+}
+
+/* The page's compound head: its struct page (and the next one right after
+ * it, or second NULL) and pfn; the page itself when the head cannot be
+ * found or read. */
+static const unsigned char *find_head(const struct mms_dump *d,
+				      struct mms_kpf_ctx *c, size_t i,
+				      uint64_t compound_head, uint64_t *head_pfn,
+				      const unsigned char **second)
+{
+	uint64_t ha = compound_head & ~1ULL, hp = UINT64_MAX;
+	const unsigned char *self = c->raw + i * c->stride;
+	*head_pfn = c->start_pfn + i;
+	*second = NULL;
+	if (!(compound_head & 1)) {   /* a head itself */
+		if (i + 1 < c->n && c->have[i + 1])
+			*second = self + c->stride;
+		return self;
+	}
+	/* nearly always in the same chunk */
+	if (ha >= c->map && (ha - c->map) % c->stride == 0 &&
+	    (ha - c->map) / c->stride < c->n) {
+		size_t hi = (size_t)((ha - c->map) / c->stride);
+		if (!c->have[hi])
+			return self;
+		*head_pfn = c->start_pfn + hi;
+		if (hi + 1 < c->n && c->have[hi + 1])
+			*second = c->raw + (hi + 1) * c->stride;
+		return c->raw + hi * c->stride;
+	}
+	/* a compound page larger than the chunk: the head read on its own,
+	 * once for all its tails */
+	if (!c->read_head || !c->ext)
+		return self;
+	if (!c->ext_valid || c->ext_addr != ha) {
+		mms_error *err = mms_page_to_pfn((mms_dump *)d, ha, &hp);
+		c->ext_valid = true;
+		c->ext_addr = ha;
+		c->ext_ok = !err && c->read_head(c->arg, ha, c->ext);
+		c->ext_pfn = hp;
+		mms_error_free(err);
+	}
+	if (!c->ext_ok)
+		return self;
+	*head_pfn = c->ext_pfn;
+	*second = c->ext + c->stride;
+	return c->ext;
+}
+
+/*
+ * What every page of one compound page shares, from its head h and the
+ * page after it (second, NULL if unread): the order, mapped, anon/KSM,
+ * hugetlb or THP, swap cache, and on folio-style kernels the flags and
+ * the slab type.  i_head: h's index in the chunk, for the 6.1 subpage
+ * mapcount walk (SIZE_MAX: h was read on its own).
+ */
+static void head_part(const struct mms_dump *d, struct mms_kpf_ctx *c,
+		      const unsigned char *h, const unsigned char *second,
+		      size_t i_head)
 {
 	const struct mms_kpf_layout *l = d->kpf;
-	if (!n)
-		return;
-	uint64_t start = pages[0].pfn;   /* pages[i].pfn == start + i */
-	uint64_t free_end = 0;           /* pfns below are in a free block */
-	for (size_t i = 0; i < n; i++) {
-		if (!have[i])
-			continue;
-		struct mms_page *p = &pages[i];
-		uint64_t u = 0;
-		bool tail = p->compound_head & 1;
-		const struct mms_page *h = p;
-		size_t hi = i;
-		if (tail) {
-			/* the head is nearly always in the same batch */
-			uint64_t ha = p->compound_head - 1, hp;
-			if (ha >= map && (ha - map) % stride == 0 &&
-			    (ha - map) / stride < n) {
-				hp = start + (ha - map) / stride;
-			} else {
-				mms_error *err = mms_page_to_pfn((mms_dump *)d, ha, &hp);
-				if (err)
-					hp = UINT64_MAX;
-				mms_error_free(err);
-			}
-			if (hp >= start && hp - start < n && have[hp - start]) {
-				hi = (size_t)(hp - start);
-				h = &pages[hi];
-			}
+	const struct mms_kernel *k = &d->k;
+	uint64_t h_flags = mms_get_u64(h, k->page_flags);
+	uint64_t mapping = l->o_mapping >= 0 ? mms_get_u64(h, l->o_mapping) : 0;
+	uint32_t h_type = raw_type(k, h);
+	uint64_t u = 0;
+	unsigned order = 0;
+	if (second && l->o_compound_order >= 0)
+		order = second[l->o_compound_order];
+	else if (second && l->o_folio_flags_1 >= 0)
+		/* 6.3 moved the order into folio->_flags_1 (in page[1]) */
+		order = second[l->o_folio_flags_1 - (int64_t)c->stride];
+	bool huge;
+	if (l->folio_style)
+		huge = has_type(l, h_type, l->ty_hugetlb);
+	else
+		huge = second && l->o_compound_dtor >= 0 && l->hugetlb_dtor >= 0 &&
+		       second[l->o_compound_dtor] == l->hugetlb_dtor;
+	bool mapped;
+	if (l->folio_style) {
+		/* folio_mapped(): _large_mapcount lives in page[1] */
+		mapped = second && l->o_large_mapcount >= 0 &&
+			 (int32_t)mms_get_u32(second, l->o_large_mapcount -
+					      (int64_t)c->stride) >= 0;
+	} else {
+		/* 6.1 page_mapped(): the compound mapcount, or (not for
+		 * hugetlb) any subpage's own mapcount */
+		mapped = second && l->o_compound_mapcount >= 0 &&
+			 (int32_t)mms_get_u32(second, l->o_compound_mapcount) >= 0;
+		for (size_t j = i_head; !mapped && !huge && k->page_mapcount >= 0 &&
+		     j < c->n && c->have[j]; j++) {
+			const unsigned char *pj = c->raw + j * c->stride;
+			if (j != i_head && !(k->page_compound_head >= 0 &&
+			    mms_get_u64(pj, k->page_compound_head) & 1))
+				break;
+			mapped = (int32_t)mms_get_u32(pj, k->page_mapcount) >= 0;
 		}
-		bool compound = tail || bit(p->flags, l->pg_head);
-		const unsigned char *hraw = raw + hi * stride;
-		bool has_second = compound && hi + 1 < n && have[hi + 1];
-		const unsigned char *second = raw + (hi + 1) * stride;
-		p->compound_head_pfn = h->pfn;
-		p->compound_order = 0;
-		if (has_second && l->o_compound_order >= 0)
-			p->compound_order = second[l->o_compound_order];
-		else if (has_second && l->o_folio_flags_1 >= 0)
-			/* 6.3 moved the order into folio->_flags_1 */
-			p->compound_order = hraw[l->o_folio_flags_1];
-		uint64_t k_flags = l->folio_style ? h->flags : p->flags;
-		uint64_t mapping = h->mapping;
-
-		bool mapped;
-		if (!compound) {
-			mapped = p->mapcount >= 0;
-		} else if (l->folio_style) {
-			/* folio_mapped(): _large_mapcount lives in page[1] */
-			mapped = has_second && l->o_large_mapcount >= 0 &&
-				 (int32_t)mms_get_u32(hraw, l->o_large_mapcount) >= 0;
-		} else {
-			/* 6.1 page_mapped(): the compound mapcount, or any
-			 * subpage's own mapcount */
-			mapped = has_second && l->o_compound_mapcount >= 0 &&
-				 (int32_t)mms_get_u32(second,
-						      l->o_compound_mapcount) >= 0;
-			for (size_t j = hi; !mapped && j < n && have[j] &&
-			     (j == hi || (pages[j].compound_head & 1)); j++)
-				mapped = pages[j].mapcount >= 0;
-		}
-		if (mapped)
-			u |= 1ULL << KPF_MMAP;
-		if (mapping & 1) {
-			u |= 1ULL << KPF_ANON;
-			/* 6.12: PAGE_MAPPING_KSM is ANON|MOVABLE, tested with a
-			 * plain &: every anonymous page shows KSM */
-			if (l->folio_style ? (mapping & 3) != 0 : (mapping & 3) == 3)
-				u |= 1ULL << KPF_KSM;
-		}
-		if (tail)
-			u |= 1ULL << KPF_COMPOUND_TAIL;
-		else if (bit(p->flags, l->pg_head))
-			u |= 1ULL << KPF_COMPOUND_HEAD;
-		bool huge;
-		if (l->folio_style)
-			huge = compound && has_type(l, h->page_type, l->ty_hugetlb);
-		else
-			huge = has_second && l->o_compound_dtor >= 0 &&
-			       l->hugetlb_dtor >= 0 &&
-			       second[l->o_compound_dtor] == l->hugetlb_dtor;
-		if (huge) {
-			u |= 1ULL << KPF_HUGE;
-		} else if (compound) {
-			bool thp = l->folio_style
-				? has_second && bit(pages[hi + 1].flags,
-						    l->pg_large_rmappable)
-				: bit(h->flags, l->pg_lru) || (h->mapping & 1);
-			if (thp)
-				u |= 1ULL << KPF_THP;
-		} else if (l->have_zero_pfn && p->pfn == l->zero_pfn) {
-			u |= 1ULL << KPF_ZERO_PAGE;
-		}
-		/* buddy: the head, and (count 0) every page of a free block */
-		if (p->buddy) {   /* in whichever encoding this kernel uses */
-			u |= 1ULL << KPF_BUDDY;
-			if (p->private_ < 64)
-				free_end = p->pfn + (1ULL << p->private_);
-		} else if (p->refcount == 0 && p->pfn < free_end) {
-			u |= 1ULL << KPF_BUDDY;
-		}
-		if (has_type(l, p->page_type, l->ty_offline))
-			u |= 1ULL << KPF_OFFLINE;
-		if (has_type(l, p->page_type, l->ty_table))
-			u |= 1ULL << KPF_PGTABLE;
-		if (l->folio_style) {
-			if (has_type(l, h->page_type, l->ty_slab))
-				u |= 1ULL << KPF_SLAB;
-		} else if (bit(p->flags, l->pg_slab) ||
-			   (tail && bit(h->flags, l->pg_slab))) {
-			u |= 1ULL << KPF_SLAB;
-		}
-		for (unsigned c = 0; c < l->nr_copy_bytes; c++) {
-			unsigned byte = l->copy_bytes[c];
-			u |= l->copy_table[byte][(k_flags >> (8 * byte)) & 0xff];
-		}
-		/* swap cache: PG_swapcache aliases PG_owner_priv_1 and counts
-		 * only with PG_swapbacked, both on the head */
-		if (bit(h->flags, l->pg_swapbacked) && bit(h->flags, l->pg_swapcache))
-			u |= 1ULL << KPF_SWAPCACHE;
-		/* hwpoison is per page outside hugetlb */
-		u &= ~(1ULL << KPF_HWPOISON);
-		if (bit(huge ? h->flags : p->flags, l->pg_hwpoison))
-			u |= 1ULL << KPF_HWPOISON;
-		p->kpf = u;
 	}
+	if (mapped)
+		u |= 1ULL << KPF_MMAP;
+	if (mapping & 1) {
+		u |= 1ULL << KPF_ANON;
+		/* 6.12: PAGE_MAPPING_KSM is ANON|MOVABLE, tested with a plain
+		 * &: every anonymous page shows KSM */
+		if (l->folio_style ? (mapping & 3) != 0 : (mapping & 3) == 3)
+			u |= 1ULL << KPF_KSM;
+	}
+	if (huge)
+		u |= 1ULL << KPF_HUGE;
+	else if (l->folio_style ? second && bit(mms_get_u64(second,
+					k->page_flags), l->pg_large_rmappable)
+				: bit(h_flags, l->pg_lru) || (mapping & 1))
+		u |= 1ULL << KPF_THP;
+	if (l->folio_style) {
+		u |= copied_bits(l, h_flags);
+		if (has_type(l, h_type, l->ty_slab))
+			u |= 1ULL << KPF_SLAB;
+	} else if (bit(h_flags, l->pg_slab)) {
+		u |= 1ULL << KPF_SLAB;
+	}
+	/* swap cache: PG_swapcache aliases PG_owner_priv_1 and counts only
+	 * with PG_swapbacked, both on the head */
+	if (bit(h_flags, l->pg_swapbacked) && bit(h_flags, l->pg_swapcache))
+		u |= 1ULL << KPF_SWAPCACHE;
+	/* hwpoison: of the head for hugetlb, else per page */
+	u &= ~(1ULL << KPF_HWPOISON);
+	if (huge && bit(h_flags, l->pg_hwpoison))
+		u |= 1ULL << KPF_HWPOISON;
+	c->head_bits = u;
+	c->head_order = order;
+	c->head_huge = huge;
+}
+
+/* A page outside any compound page: stable_page_flags() on the page. */
+static uint64_t single_page(const struct mms_dump *d, const struct mms_page *p)
+{
+	const struct mms_kpf_layout *l = d->kpf;
+	uint64_t u = copied_bits(l, p->flags);
+	if (p->mapcount >= 0)
+		u |= 1ULL << KPF_MMAP;
+	if (p->mapping & 1) {
+		u |= 1ULL << KPF_ANON;
+		if (l->folio_style ? (p->mapping & 3) != 0 : (p->mapping & 3) == 3)
+			u |= 1ULL << KPF_KSM;
+	}
+	if (l->have_zero_pfn && p->pfn == l->zero_pfn)
+		u |= 1ULL << KPF_ZERO_PAGE;
+	if (l->folio_style ? has_type(l, p->page_type, l->ty_slab)
+			   : bit(p->flags, l->pg_slab))
+		u |= 1ULL << KPF_SLAB;
+	if (bit(p->flags, l->pg_swapbacked) && bit(p->flags, l->pg_swapcache))
+		u |= 1ULL << KPF_SWAPCACHE;
+	u &= ~(1ULL << KPF_HWPOISON);
+	if (bit(p->flags, l->pg_hwpoison))
+		u |= 1ULL << KPF_HWPOISON;
+	return u;
+}
+
+void mms_kpf_page(const struct mms_dump *d, struct mms_kpf_ctx *c, size_t i,
+		  struct mms_page *p)
+{
+	const struct mms_kpf_layout *l = d->kpf;
+	bool tail = p->compound_head & 1;
+	uint64_t u;
+	p->compound_head_pfn = p->pfn;
+	p->compound_order = 0;
+	if (!tail && !bit(p->flags, l->pg_head)) {
+		u = single_page(d, p);
+	} else {
+		uint64_t hp;
+		const unsigned char *second;
+		const unsigned char *h = find_head(d, c, i, p->compound_head, &hp,
+						   &second);
+		if (!c->head_valid || c->head_pfn != hp) {
+			size_t i_head = h >= c->raw && h < c->raw + c->n * c->stride
+				? (size_t)(h - c->raw) / c->stride : SIZE_MAX;
+			head_part(d, c, h, second, i_head);
+			c->head_pfn = hp;
+			c->head_valid = true;
+		}
+		p->compound_head_pfn = hp;
+		p->compound_order = c->head_order;
+		u = c->head_bits;
+		u |= 1ULL << (tail ? KPF_COMPOUND_TAIL : KPF_COMPOUND_HEAD);
+		if (!l->folio_style) {
+			u |= copied_bits(l, p->flags);
+			if (bit(p->flags, l->pg_slab))
+				u |= 1ULL << KPF_SLAB;
+		}
+		if (!c->head_huge && bit(p->flags, l->pg_hwpoison))
+			u |= 1ULL << KPF_HWPOISON;
+	}
+	/* buddy: the head, and (count 0) every page of a free block */
+	if (p->buddy) {   /* in whichever encoding this kernel uses */
+		u |= 1ULL << KPF_BUDDY;
+		if (p->private_ < 64)
+			c->free_end = p->pfn + (1ULL << p->private_);
+	} else if (p->refcount == 0 && p->pfn < c->free_end) {
+		u |= 1ULL << KPF_BUDDY;
+	}
+	if (has_type(l, p->page_type, l->ty_offline))
+		u |= 1ULL << KPF_OFFLINE;
+	if (has_type(l, p->page_type, l->ty_table))
+		u |= 1ULL << KPF_PGTABLE;
+	p->kpf = u;
 }
 
 const char *mms_pageflag_name(mms_dump *d, unsigned b)

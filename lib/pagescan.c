@@ -19,7 +19,10 @@
 #include "internal.h"
 #include "memmodel.h"
 
-#define CHUNK_PFNS 32768ULL       /* one x86-64 section: 2 MiB of mem_map */
+/* pfns a worker reads at once: 256 KiB of mem_map, which stays in cache
+ * while it is decoded, in windows that a callback gets */
+#define CHUNK_PFNS 4096ULL
+#define WINDOW_PFNS 512
 #define MAX_THREADS 8
 
 struct chunk {
@@ -49,8 +52,8 @@ struct worker {
 	unsigned char bmp[4096];
 	uint64_t bmp_base;
 	unsigned char *raw;       /* CHUNK_PFNS struct pages */
-	unsigned char *pagebuf;   /* one page for kdump reads */
-	struct mms_page *pages;
+	unsigned char *ext;       /* two struct pages: a head outside raw */
+	struct mms_page *pages;   /* WINDOW_PFNS decoded */
 	bool *have;               /* struct page i was read */
 	unsigned char *pgok;      /* mem_map page j was read */
 	pthread_t tid;
@@ -188,85 +191,130 @@ static void read_chunk(struct worker *w, const struct chunk *c)
 	}
 }
 
-static int64_t off_or(const struct mms_dump *d, const char *m)
+/* Reads the struct page at page_addr and the one after it into ext. */
+static bool read_head(void *arg, uint64_t page_addr, unsigned char *ext)
 {
-	return mms_facts_offset(d->facts, "page", m);
+	struct worker *w = arg;
+	uint64_t sz = (uint64_t)w->s->d->k.page_sz;
+	for (unsigned i = 0; i < 2; i++) {
+		uint64_t paddr;
+		mms_error *err = translate(w, page_addr + i * sz, &paddr);
+		if (err) {
+			mms_error_free(err);
+			return false;
+		}
+		if (!phys_present(w, paddr) ||
+		    !read_phys(w, paddr, ext + i * sz, sz))
+			return false;
+	}
+	return true;
 }
 
-/* Fills pages[i] (pfn start_pfn + i) for every struct page read. */
-static void decode_chunk(struct worker *w, const struct chunk *c)
+/* The zone a pfn lies in, remembered for the pfns that follow. */
+struct zone_cursor {
+	uint64_t lo, hi;          /* span of the zone found last */
+	unsigned node, idx;
+	bool in;
+};
+
+static void zone_of(const struct mms_dump *d, struct zone_cursor *z,
+		    uint64_t pfn)
 {
-	struct mms_dump *d = w->s->d;
+	unsigned per = (unsigned)d->k.max_nr_zones;
+	unsigned nz = d->nr_nodes * per;
+	z->in = false;
+	z->lo = pfn;
+	z->hi = pfn + 1;
+	for (unsigned t = 0; t < nz; t++) {
+		const struct mms_zone *zz = &d->zones[t].z;
+		if (zz->spanned && pfn >= zz->start_pfn &&
+		    pfn - zz->start_pfn < zz->spanned) {
+			z->in = true;
+			z->node = t / per;
+			z->idx = t % per;
+			z->lo = zz->start_pfn;
+			z->hi = zz->start_pfn + zz->spanned;
+			return;
+		}
+	}
+}
+
+/* Where the fields of struct page lie; -1: not in this kernel. */
+struct page_offsets {
+	int64_t flags, mapping, index, private_, compound_head, mapcount,
+		type, refcount;
+};
+
+static void page_offsets(const struct mms_dump *d, struct page_offsets *o)
+{
 	const struct mms_kernel *k = &d->k;
-	int64_t o_map = off_or(d, "mapping"), o_ref = off_or(d, "_refcount"),
-		o_idx = off_or(d, "index");
-	/* the zone of the last page, tried first */
-	uint64_t z_lo = 1, z_hi = 0;
-	unsigned z_node = 0, z_idx = 0;
-	bool z_in = false;
-	unsigned nz = d->nr_nodes * (unsigned)k->max_nr_zones;
-	for (uint64_t i = 0; i < c->nr; i++) {
+	o->flags = k->page_flags;
+	o->mapping = mms_facts_offset(d->facts, "page", "mapping");
+	o->index = mms_facts_offset(d->facts, "page", "index");
+	o->private_ = k->page_private;
+	o->compound_head = k->page_compound_head;
+	o->mapcount = k->page_mapcount;
+	o->type = k->page_type;
+	o->refcount = mms_facts_offset(d->facts, "page", "_refcount");
+}
+
+static uint64_t get64_or0(const unsigned char *p, int64_t off)
+{
+	return off >= 0 ? mms_get_u64(p, off) : 0;
+}
+
+/* Decodes struct pages [a, b) of the chunk into w->pages[0 .. b - a). */
+static void decode_window(struct worker *w, const struct chunk *c,
+			  const struct page_offsets *o, struct zone_cursor *z,
+			  struct mms_kpf_ctx *kc, uint64_t a, uint64_t b)
+{
+	const struct mms_dump *d = w->s->d;
+	const struct mms_kernel *k = &d->k;
+	size_t stride = (size_t)k->page_sz;
+	for (uint64_t i = a; i < b; i++) {
 		if (!w->have[i])
 			continue;
-		const unsigned char *p = w->raw + i * (uint64_t)k->page_sz;
-		struct mms_page *pg = &w->pages[i];
+		const unsigned char *p = w->raw + i * stride;
+		struct mms_page *pg = &w->pages[i - a];
 		pg->pfn = c->start_pfn + i;
-		pg->flags = mms_get_u64(p, k->page_flags);
-		pg->mapping = o_map >= 0 ? mms_get_u64(p, o_map) : 0;
-		pg->index = o_idx >= 0 ? mms_get_u64(p, o_idx) : 0;
-		pg->private_ = k->page_private >= 0 ? mms_get_u64(p, k->page_private) : 0;
-		pg->compound_head = k->page_compound_head >= 0
-			? mms_get_u64(p, k->page_compound_head) : 0;
-		pg->mapcount = k->page_mapcount >= 0
-			? (int32_t)mms_get_u32(p, k->page_mapcount) : -1;
-		pg->page_type = k->page_type >= 0 ? mms_get_u32(p, k->page_type)
-						  : (uint32_t)pg->mapcount;
-		pg->refcount = o_ref >= 0 ? (int32_t)mms_get_u32(p, o_ref) : 0;
+		pg->flags = mms_get_u64(p, o->flags);
+		pg->mapping = get64_or0(p, o->mapping);
+		pg->index = get64_or0(p, o->index);
+		pg->private_ = get64_or0(p, o->private_);
+		pg->compound_head = get64_or0(p, o->compound_head);
+		pg->mapcount = o->mapcount >= 0
+			? (int32_t)mms_get_u32(p, o->mapcount) : -1;
+		pg->page_type = o->type >= 0 ? mms_get_u32(p, o->type)
+					     : (uint32_t)pg->mapcount;
+		pg->refcount = o->refcount >= 0
+			? (int32_t)mms_get_u32(p, o->refcount) : 0;
 		pg->buddy = mms_page_is_buddy(k, p);
 		pg->buddy_order = pg->buddy && pg->private_ < 64
 					  ? (unsigned)pg->private_ : 0;
-		pg->kpf = 0;
-		if (pg->pfn < z_lo || pg->pfn >= z_hi) {
-			z_in = false;
-			z_lo = pg->pfn;
-			z_hi = pg->pfn + 1;
-			for (unsigned t = 0; t < nz; t++) {
-				const struct mms_zone *z = &d->zones[t].z;
-				if (z->spanned && pg->pfn >= z->start_pfn &&
-				    pg->pfn - z->start_pfn < z->spanned) {
-					z_in = true;
-					z_node = t / (unsigned)k->max_nr_zones;
-					z_idx = t % (unsigned)k->max_nr_zones;
-					z_lo = z->start_pfn;
-					z_hi = z->start_pfn + z->spanned;
-					break;
-				}
-			}
-		}
-		pg->in_zone = z_in;
-		pg->node_idx = z_node;
-		pg->zone_idx = z_idx;
+		if (pg->pfn < z->lo || pg->pfn >= z->hi)
+			zone_of(d, z, pg->pfn);
+		pg->in_zone = z->in;
+		pg->node_idx = z->node;
+		pg->zone_idx = z->idx;
+		mms_kpf_page(d, kc, (size_t)i, pg);
 	}
-	w->pages[0].pfn = c->start_pfn;
-	mms_kpf_batch(d, w->pages, w->have, (size_t)c->nr, w->raw,
-		      (size_t)k->page_sz, c->map);
 }
 
-/* Hands out each run of consecutive pages that were read. */
-static uint64_t deliver(struct worker *w, const struct chunk *c)
+/* Hands out each run of consecutive pages of [a, b) that were read. */
+static uint64_t deliver(struct worker *w, uint64_t a, uint64_t b)
 {
 	struct scan *s = w->s;
 	uint64_t n = 0;
-	for (uint64_t i = 0; i < c->nr;) {
+	for (uint64_t i = a; i < b;) {
 		if (!w->have[i]) {
 			i++;
 			continue;
 		}
 		uint64_t j = i;
-		while (j < c->nr && w->have[j])
+		while (j < b && w->have[j])
 			j++;
 		n += j - i;
-		if (!s->stop && s->fn(s->arg, w->idx, w->pages + i, j - i)) {
+		if (!s->stop && s->fn(s->arg, w->idx, w->pages + (i - a), j - i)) {
 			pthread_mutex_lock(&s->lock);
 			s->stop = true;
 			pthread_mutex_unlock(&s->lock);
@@ -276,10 +324,32 @@ static uint64_t deliver(struct worker *w, const struct chunk *c)
 	return n;
 }
 
+/* Decodes and hands out one chunk, window by window. */
+static uint64_t scan_chunk(struct worker *w, const struct chunk *c,
+			   const struct page_offsets *o, struct zone_cursor *z)
+{
+	const struct mms_dump *d = w->s->d;
+	struct mms_kpf_ctx kc = {
+		.raw = w->raw, .have = w->have, .n = (size_t)c->nr,
+		.stride = (size_t)d->k.page_sz, .start_pfn = c->start_pfn,
+		.map = c->map, .read_head = read_head, .arg = w, .ext = w->ext,
+	};
+	uint64_t n = 0;
+	for (uint64_t a = 0; a < c->nr && !w->s->stop; a += WINDOW_PFNS) {
+		uint64_t b = a + WINDOW_PFNS < c->nr ? a + WINDOW_PFNS : c->nr;
+		decode_window(w, c, o, z, &kc, a, b);
+		n += deliver(w, a, b);
+	}
+	return n;
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	struct scan *s = w->s;
+	struct page_offsets o;
+	struct zone_cursor z = { .lo = 1, .hi = 0 };
+	page_offsets(s->d, &o);
 	for (;;) {
 		pthread_mutex_lock(&s->lock);
 		uint64_t ci = s->next++;
@@ -289,8 +359,7 @@ static void *worker_main(void *arg)
 			break;
 		const struct chunk *c = &s->chunks[ci];
 		read_chunk(w, c);
-		decode_chunk(w, c);
-		uint64_t n = deliver(w, c);
+		uint64_t n = scan_chunk(w, c, &o, &z);
 		pthread_mutex_lock(&s->lock);
 		s->pages += n;
 		s->excluded += c->nr - n;
@@ -406,10 +475,12 @@ mms_error *mms_scan_pages(mms_dump *d, uint64_t start_pfn, uint64_t end_pfn,
 		}
 		w[i].kd = d->clones[i];
 		w[i].raw = malloc(CHUNK_PFNS * (uint64_t)d->k.page_sz + psz);
-		w[i].pages = malloc(CHUNK_PFNS * sizeof(struct mms_page));
+		w[i].pages = calloc(WINDOW_PFNS, sizeof(struct mms_page));
+		w[i].ext = malloc(2 * (size_t)d->k.page_sz);
 		w[i].have = malloc(CHUNK_PFNS);
 		w[i].pgok = malloc(mm_pages);
-		if (!w[i].raw || !w[i].pages || !w[i].have || !w[i].pgok) {
+		if (!w[i].raw || !w[i].pages || !w[i].have || !w[i].pgok ||
+		    !w[i].ext) {
 			err = mms_err_nomem();
 			break;
 		}
@@ -434,6 +505,7 @@ mms_error *mms_scan_pages(mms_dump *d, uint64_t start_pfn, uint64_t end_pfn,
 			addrxlat_ctx_decref(w[i].axctx);
 		free(w[i].raw);
 		free(w[i].pages);
+		free(w[i].ext);
 		free(w[i].have);
 		free(w[i].pgok);
 	}
