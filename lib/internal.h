@@ -208,10 +208,13 @@ struct mms_kpf_ctx {
 	/* carried from page to page: zero at the start of a chunk */
 	uint64_t free_end;         /* pfns below lie in a free block */
 	uint64_t head_pfn, head_bits;   /* the last compound page's shared bits */
+	uint64_t head_key;         /* its tails' compound_head value */
 	unsigned head_order;
 	bool head_valid, head_huge;
 	uint64_t ext_addr, ext_pfn;
 	bool ext_valid, ext_ok;
+	uint64_t copied_in, copied_out;   /* the last flags word translated */
+	bool copied_valid;
 };
 /* Sets p->kpf, compound_order and compound_head_pfn of struct page i of
  * the chunk, whose other fields p already holds; pages in pfn order. */

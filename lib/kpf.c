@@ -169,14 +169,21 @@ static bool has_type(const struct mms_kpf_layout *l, uint32_t t, uint32_t ty)
 	return (t & (0xf0000000u | ty)) == 0xf0000000u;
 }
 
-/* The bits copied as they are from a page->flags word. */
-static uint64_t copied_bits(const struct mms_kpf_layout *l, uint64_t flags)
+/* The bits copied as they are from a page->flags word; pages side by
+ * side mostly have the same flags, so the last answer is kept. */
+static uint64_t copied_bits(const struct mms_kpf_layout *l,
+			    struct mms_kpf_ctx *c, uint64_t flags)
 {
+	if (c->copied_valid && c->copied_in == flags)
+		return c->copied_out;
 	uint64_t u = 0;
 	for (unsigned c = 0; c < l->nr_copy_bytes; c++) {
 		unsigned byte = l->copy_bytes[c];
 		u |= l->copy_table[byte][(flags >> (8 * byte)) & 0xff];
 	}
+	c->copied_valid = true;
+	c->copied_in = flags;
+	c->copied_out = u;
 	return u;
 }
 
@@ -298,7 +305,7 @@ static void head_part(const struct mms_dump *d, struct mms_kpf_ctx *c,
 				: bit(h_flags, l->pg_lru) || (mapping & 1))
 		u |= 1ULL << KPF_THP;
 	if (l->folio_style) {
-		u |= copied_bits(l, h_flags);
+		u |= copied_bits(l, c, h_flags);
 		if (has_type(l, h_type, l->ty_slab))
 			u |= 1ULL << KPF_SLAB;
 	} else if (bit(h_flags, l->pg_slab)) {
@@ -318,10 +325,11 @@ static void head_part(const struct mms_dump *d, struct mms_kpf_ctx *c,
 }
 
 /* A page outside any compound page: stable_page_flags() on the page. */
-static uint64_t single_page(const struct mms_dump *d, const struct mms_page *p)
+static uint64_t single_page(const struct mms_dump *d, struct mms_kpf_ctx *c,
+			    const struct mms_page *p)
 {
 	const struct mms_kpf_layout *l = d->kpf;
-	uint64_t u = copied_bits(l, p->flags);
+	uint64_t u = copied_bits(l, c, p->flags);
 	if (p->mapcount >= 0)
 		u |= 1ULL << KPF_MMAP;
 	if (p->mapping & 1) {
@@ -351,25 +359,30 @@ void mms_kpf_page(const struct mms_dump *d, struct mms_kpf_ctx *c, size_t i,
 	p->compound_head_pfn = p->pfn;
 	p->compound_order = 0;
 	if (!tail && !bit(p->flags, l->pg_head)) {
-		u = single_page(d, p);
+		u = single_page(d, c, p);
 	} else {
-		uint64_t hp;
-		const unsigned char *second;
-		const unsigned char *h = find_head(d, c, i, p->compound_head, &hp,
-						   &second);
-		if (!c->head_valid || c->head_pfn != hp) {
+		/* a tail of the compound page just seen: its bits are known */
+		uint64_t key = tail ? p->compound_head & ~1ULL
+				    : c->map + i * c->stride;
+		if (!c->head_valid || c->head_key != key) {
+			uint64_t hp;
+			const unsigned char *second;
+			const unsigned char *h = find_head(d, c, i, p->compound_head,
+							   &hp, &second);
 			size_t i_head = h >= c->raw && h < c->raw + c->n * c->stride
 				? (size_t)(h - c->raw) / c->stride : SIZE_MAX;
 			head_part(d, c, h, second, i_head);
 			c->head_pfn = hp;
+			/* tails whose head was not found are each on their own */
+			c->head_key = hp == p->pfn && tail ? UINT64_MAX : key;
 			c->head_valid = true;
 		}
-		p->compound_head_pfn = hp;
+		p->compound_head_pfn = c->head_pfn;
 		p->compound_order = c->head_order;
 		u = c->head_bits;
 		u |= 1ULL << (tail ? KPF_COMPOUND_TAIL : KPF_COMPOUND_HEAD);
 		if (!l->folio_style) {
-			u |= copied_bits(l, p->flags);
+			u |= copied_bits(l, c, p->flags);
 			if (bit(p->flags, l->pg_slab))
 				u |= 1ULL << KPF_SLAB;
 		}

@@ -184,9 +184,14 @@ static void read_chunk(struct worker *w, const struct chunk *c)
 			memset(w->pgok + j, 1, run);
 		j += run;
 	}
+	if (!memchr(w->pgok, 0, npages)) {
+		memset(w->have, 1, c->nr);
+		return;
+	}
+	unsigned shift = (unsigned)d->k.page_shift;
 	for (uint64_t i = 0; i < c->nr; i++) {
-		uint64_t first = (c->map + i * sz - base) / psz;
-		uint64_t last = (c->map + (i + 1) * sz - 1 - base) / psz;
+		uint64_t first = (c->map + i * sz - base) >> shift;
+		uint64_t last = (c->map + (i + 1) * sz - 1 - base) >> shift;
 		w->have[i] = w->pgok[first] && w->pgok[last];
 	}
 }

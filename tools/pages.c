@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdalign.h>
 #include <stdatomic.h>
 #include <time.h>
 #include <inttypes.h>
@@ -37,8 +38,9 @@ static const char *const kpf_names[64] = {
 	[43] = "2:owner_2",
 };
 
-struct counts {
-	uint64_t *keys, *vals;
+struct counts {             /* one per thread, each on its own line */
+	alignas(64) uint64_t *keys;
+	uint64_t *vals;
 	size_t cap, n;
 	uint64_t last_key, last_count;   /* runs of equal flags are common */
 };
@@ -127,44 +129,63 @@ static void progress_end(struct pt_state *s)
 		fprintf(stderr, "\r\033[K");
 }
 
+/* kpageflags: a batch is consecutive pfns, written in place */
+static void write_kpf(struct pt_state *s, const struct mms_page *p, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		size_t m = 0;
+		uint64_t buf[512];
+		while (i + m < n && m < 512 && p[i + m].pfn < s->kpf_len) {
+			buf[m] = p[i + m].kpf;
+			m++;
+		}
+		if (!m)
+			break;
+		if (pwrite(s->kpf_fd, buf, m * 8, (off_t)(p[i].pfn * 8)) !=
+		    (ssize_t)(m * 8))
+			atomic_store(&s->write_failed, true);
+		i += m;
+	}
+}
+
+static bool wanted(const struct filter *f, const struct mms_page *p)
+{
+	if (f->node >= 0 && (!p->in_zone || (long)p->node_idx != f->node))
+		return false;
+	return f->zone < 0 || (p->in_zone && (long)p->zone_idx == f->zone);
+}
+
 static int on_pages(void *arg, unsigned thread, const struct mms_page *p,
 		    size_t n)
 {
 	struct pt_state *s = arg;
 	progress(s, thread, n);
+	if (s->kpf_fd >= 0) {
+		write_kpf(s, p, n);
+		return 0;
+	}
 	const struct filter *f = s->f;
+	bool by_place = f->node >= 0 || f->zone >= 0;
+	struct counts *c = &s->per_thread[thread];
+	/* runs of equal flags are counted here, a hash add per run */
+	uint64_t key = c->last_key, count = c->last_count;
 	for (size_t i = 0; i < n; i++) {
-		if (s->kpf_fd >= 0) {
-			/* a batch is consecutive pfns: one pwrite */
-			size_t m = 0;
-			uint64_t buf[512];
-			while (i + m < n && m < 512 && p[i + m].pfn < s->kpf_len) {
-				buf[m] = p[i + m].kpf;
-				m++;
-			}
-			if (m && pwrite(s->kpf_fd, buf, m * 8,
-					(off_t)(p[i].pfn * 8)) != (ssize_t)(m * 8))
-				atomic_store(&s->write_failed, true);
-			i += m ? m - 1 : 0;
-			continue;
-		}
-		if (f->node >= 0 && (!p[i].in_zone || (long)p[i].node_idx != f->node))
-			continue;
-		if (f->zone >= 0 && (!p[i].in_zone || (long)p[i].zone_idx != f->zone))
+		if (by_place && !wanted(f, &p[i]))
 			continue;
 		uint64_t flags = f->raw ? p[i].kpf : well_known(p[i].kpf);
 		if ((flags & f->flags_mask) != f->flags_want)
 			continue;
-		struct counts *c = &s->per_thread[thread];
-		if (c->last_count && c->last_key == flags) {
-			c->last_count++;
+		if (count && key == flags) {
+			count++;
 			continue;
 		}
-		if (c->last_count)
-			add(c, c->last_key, c->last_count);
-		c->last_key = flags;
-		c->last_count = 1;
+		if (count)
+			add(c, key, count);
+		key = flags;
+		count = 1;
 	}
+	c->last_key = key;
+	c->last_count = count;
 	return 0;
 }
 
