@@ -329,6 +329,41 @@ static uint64_t deliver(struct worker *w, uint64_t a, uint64_t b)
 	return n;
 }
 
+/*
+ * Where the free block around the chunk's first page ends, when it began
+ * before the chunk (a range that starts inside a free block): as the
+ * kernel's is_free_buddy_page(), the buddy head at each order's alignment
+ * below the page, the first whose order reaches it.  0: none.  Chunks
+ * the scan makes itself start where no free block can straddle.
+ */
+static uint64_t free_block_end(struct worker *w, const struct chunk *c,
+			       const struct page_offsets *o)
+{
+	struct mms_dump *d = w->s->d;
+	const struct mms_kernel *k = &d->k;
+	const unsigned char *first = w->raw;
+	if (!w->have[0] || mms_page_is_buddy(k, first) || o->refcount < 0 ||
+	    mms_get_u32(first, o->refcount) != 0)
+		return 0;
+	for (unsigned order = 1; order < (unsigned)k->zone_free_area_len &&
+			       order < 64; order++) {
+		uint64_t head = c->start_pfn & ~((1ULL << order) - 1), addr;
+		if (head == c->start_pfn)
+			continue;
+		mms_error *err = mms_pfn_to_page(d, head, &addr);
+		if (err) {
+			mms_error_free(err);
+			continue;
+		}
+		if (!read_head(w, addr, w->ext) || !mms_page_is_buddy(k, w->ext))
+			continue;
+		uint64_t got = get64_or0(w->ext, o->private_);
+		if (got >= order && got < 64 && head + (1ULL << got) > c->start_pfn)
+			return head + (1ULL << got);
+	}
+	return 0;
+}
+
 /* Decodes and hands out one chunk, window by window. */
 static uint64_t scan_chunk(struct worker *w, const struct chunk *c,
 			   const struct page_offsets *o, struct zone_cursor *z)
@@ -338,6 +373,7 @@ static uint64_t scan_chunk(struct worker *w, const struct chunk *c,
 		.raw = w->raw, .have = w->have, .n = (size_t)c->nr,
 		.stride = (size_t)d->k.page_sz, .start_pfn = c->start_pfn,
 		.map = c->map, .read_head = read_head, .arg = w, .ext = w->ext,
+		.free_end = free_block_end(w, c, o),
 	};
 	uint64_t n = 0;
 	for (uint64_t a = 0; a < c->nr && !w->s->stop; a += WINDOW_PFNS) {

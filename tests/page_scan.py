@@ -26,6 +26,10 @@ Rules, for every dump file of every fixture:
       (sections x pages per section x sizeof(struct page), rounded to whole
       pages) and every one of them is a page the kernel itself marked
       reserved (memblock-allocated) in /proc/kpageflags.
+  P7  a scan of a pfn range that starts inside a compound page or a free
+      block (its head before the range, read on its own) gives each pfn
+      the same bits as the whole scan: page-types --raw --pfn-range
+      against the whole scan's kpageflags over the same pfns.
 """
 import array
 import json
@@ -67,6 +71,44 @@ def run(mmscope, args):
 def buddy_pages(text):
     return sum(sum(int(x) << o for o, x in enumerate(line.split()[4:]))
                for line in text.splitlines())
+
+
+KPF_COMPOUND_TAIL = 16
+
+
+def range_starts(mine):
+    """Up to 4 pfns inside compound pages and 4 inside free blocks, each
+    not the first page of its block."""
+    tails, free = [], []
+    for pfn in range(2, len(mine)):
+        v, prev = mine[pfn], mine[pfn - 1]
+        if len(tails) < 4 and v >> KPF_COMPOUND_TAIL & 1 and \
+                prev >> KPF_COMPOUND_TAIL & 1 and pfn % 7 == 3:
+            tails.append(pfn)
+        if len(free) < 4 and v >> KPF_BUDDY & 1 and prev >> KPF_BUDDY & 1 \
+                and pfn % 2 and (not free or pfn > free[-1] + 5000):
+            free.append(pfn)
+    return tails, free
+
+
+def check_ranges(mmscope, name, path, mine, typeargs):
+    tails, free = range_starts(mine)
+    check(tails and free, "%s: P7 no compound tail or free block to start "
+          "a range in" % name)
+    for start in tails + free:
+        end = min(start + 700, len(mine))
+        pt = json.loads(run(mmscope, ["page-types", "--json", "--raw",
+                                      "--pfn-range", "%d-%d" % (start, end)]
+                            + typeargs + [path]))
+        got = {int(e["flags"], 16): e["pages"] for e in pt["flags"]}
+        want = {}
+        for v in mine[start:end]:
+            if not v >> KPF_NOPAGE & 1:
+                want[v] = want.get(v, 0) + 1
+        check(got == want, "%s: P7 pfns %d-%d: %s, whole scan %s"
+              % (name, start, end,
+                 sorted((hex(k), n) for k, n in got.items()),
+                 sorted((hex(k), n) for k, n in want.items())))
 
 
 def check_dir(mmscope, d, typeargs, tmp):
@@ -125,6 +167,8 @@ def check_dir(mmscope, d, typeargs, tmp):
                   % (name, n - same))
         elif ref is None and summ["dumps"][f].get("filtered", "none") in ("none", "d1"):
             ref = mine
+        if f == files[0]:
+            check_ranges(mmscope, name, path, mine, typeargs)
         pt = json.loads(run(mmscope, ["page-types", "--json"] + typeargs + [path]))
         with_page = sum(1 for v in mine if not v >> KPF_NOPAGE & 1)
         check(pt["total"] == with_page and pt["excluded"] == 0,
