@@ -41,14 +41,16 @@ struct scan {
 	bool stop;
 	mms_error *err;
 	uint64_t pages, excluded;
+	/* the dump's own translation (set up when it was opened), for the
+	 * mem_map addresses outside the direct map; under lock */
+	addrxlat_ctx_t *axctx;
+	addrxlat_sys_t *axsys;
 };
 
 struct worker {
 	struct scan *s;
 	unsigned idx;
 	kdump_ctx_t *kd;
-	addrxlat_ctx_t *axctx;
-	addrxlat_sys_t *axsys;
 	unsigned char bmp[4096];
 	uint64_t bmp_base;
 	unsigned char *raw;       /* CHUNK_PFNS struct pages */
@@ -67,26 +69,25 @@ static mms_error *translate(struct worker *w, uint64_t vaddr, uint64_t *paddr)
 		*paddr = vaddr - k->page_offset_base;
 		return NULL;
 	}
-	if (!w->axctx) {
-		pthread_mutex_lock(&w->s->lock);
-		kdump_status ks = kdump_get_addrxlat(w->kd, &w->axctx, &w->axsys);
-		pthread_mutex_unlock(&w->s->lock);
-		if (ks != KDUMP_OK)
-			return mms_err(MMS_ERR_UNSUPPORTED, "no address "
-				       "translation: %s", kdump_get_err(w->kd));
-	}
+	struct scan *s = w->s;
+	if (!s->axctx)
+		return mms_err(MMS_ERR_UNSUPPORTED, "no address translation "
+			       "for mem_map address 0x%llx",
+			       (unsigned long long)vaddr);
 	addrxlat_fulladdr_t fa = { .addr = vaddr, .as = ADDRXLAT_KVADDR };
-	/* the clones share one translation system, which is not safe to
-	 * walk from two threads at once (seen: a mem_map page now and then
-	 * left unread under load) */
-	pthread_mutex_lock(&w->s->lock);
+	/* one translation system, which is not safe to walk from two
+	 * threads at once (seen: a mem_map page now and then left unread
+	 * under load), reading through the dump's own context */
+	pthread_mutex_lock(&s->lock);
 	addrxlat_status st = addrxlat_fulladdr_conv(&fa, ADDRXLAT_KPHYSADDR,
-						    w->axctx, w->axsys);
-	pthread_mutex_unlock(&w->s->lock);
-	if (st != ADDRXLAT_OK)
-		return mms_err(MMS_ERR_NODATA, "cannot translate mem_map address "
-			       "0x%llx: %s", (unsigned long long)vaddr,
-			       addrxlat_ctx_get_err(w->axctx));
+						    s->axctx, s->axsys);
+	mms_error *err = st == ADDRXLAT_OK ? NULL
+		: mms_err(MMS_ERR_NODATA, "cannot translate mem_map address "
+			  "0x%llx: %s", (unsigned long long)vaddr,
+			  addrxlat_ctx_get_err(s->axctx));
+	pthread_mutex_unlock(&s->lock);
+	if (err)
+		return err;
 	*paddr = fa.addr;
 	return NULL;
 }
@@ -495,6 +496,8 @@ mms_error *mms_scan_pages(mms_dump *d, uint64_t start_pfn, uint64_t end_pfn,
 		return err;
 	}
 	qsort(s.chunks, s.nr_chunks, sizeof(*s.chunks), cmp_chunk);
+	if (kdump_get_addrxlat(d->kd, &s.axctx, &s.axsys) != KDUMP_OK)
+		s.axctx = NULL, s.axsys = NULL;
 	pthread_mutex_init(&s.lock, NULL);
 	struct worker *w = calloc(threads, sizeof(*w));
 	if (!w)
@@ -539,11 +542,11 @@ mms_error *mms_scan_pages(mms_dump *d, uint64_t start_pfn, uint64_t end_pfn,
 	}
 	for (unsigned i = 0; i < started; i++)
 		pthread_join(w[i].tid, NULL);
+	if (s.axsys)
+		addrxlat_sys_decref(s.axsys);
+	if (s.axctx)
+		addrxlat_ctx_decref(s.axctx);
 	for (unsigned i = 0; w && i < threads; i++) {
-		if (w[i].axsys)
-			addrxlat_sys_decref(w[i].axsys);
-		if (w[i].axctx)
-			addrxlat_ctx_decref(w[i].axctx);
 		free(w[i].raw);
 		free(w[i].pages);
 		free(w[i].ext);
