@@ -19,9 +19,12 @@
 #include "internal.h"
 #include "memmodel.h"
 
-/* pfns a worker reads at once: 256 KiB of mem_map, which stays in cache
- * while it is decoded, in windows that a callback gets */
-#define CHUNK_PFNS 4096ULL
+/* A worker takes a section's pfns at a time (the list of them is as
+ * long as the memory model's), reads them in pieces of 256 KiB of
+ * mem_map, which stay in cache while they are decoded, and hands them
+ * out in windows. */
+#define CHUNK_PFNS 32768ULL
+#define PIECE_PFNS 4096ULL
 #define WINDOW_PFNS 512
 #define MAX_THREADS 8
 
@@ -53,7 +56,7 @@ struct worker {
 	kdump_ctx_t *kd;
 	unsigned char bmp[4096];
 	uint64_t bmp_base;
-	unsigned char *raw;       /* CHUNK_PFNS struct pages */
+	unsigned char *raw;       /* PIECE_PFNS struct pages */
 	unsigned char *ext;       /* two struct pages: a head outside raw */
 	struct mms_page *pages;   /* WINDOW_PFNS decoded */
 	bool *have;               /* struct page i was read */
@@ -400,8 +403,16 @@ static void *worker_main(void *arg)
 		if (stop || ci >= s->nr_chunks)
 			break;
 		const struct chunk *c = &s->chunks[ci];
-		read_chunk(w, c);
-		uint64_t n = scan_chunk(w, c, &o, &z);
+		uint64_t n = 0, sz = (uint64_t)s->d->k.page_sz;
+		for (uint64_t off = 0; off < c->nr && !s->stop; off += PIECE_PFNS) {
+			struct chunk piece = {
+				c->start_pfn + off,
+				c->nr - off < PIECE_PFNS ? c->nr - off : PIECE_PFNS,
+				c->map + off * sz,
+			};
+			read_chunk(w, &piece);
+			n += scan_chunk(w, &piece, &o, &z);
+		}
 		pthread_mutex_lock(&s->lock);
 		s->pages += n;
 		s->excluded += c->nr - n;
@@ -503,7 +514,7 @@ mms_error *mms_scan_pages(mms_dump *d, uint64_t start_pfn, uint64_t end_pfn,
 	if (!w)
 		err = mms_err_nomem();
 	uint64_t psz = (uint64_t)d->k.page_size;
-	size_t mm_pages = (size_t)(CHUNK_PFNS * (uint64_t)d->k.page_sz / psz + 2);
+	size_t mm_pages = (size_t)(PIECE_PFNS * (uint64_t)d->k.page_sz / psz + 2);
 	unsigned started = 0;
 	for (unsigned i = 0; !err && i < threads; i++) {
 		w[i].s = &s;
@@ -518,10 +529,10 @@ mms_error *mms_scan_pages(mms_dump *d, uint64_t start_pfn, uint64_t end_pfn,
 			d->nr_clones = i + 1;
 		}
 		w[i].kd = d->clones[i];
-		w[i].raw = malloc(CHUNK_PFNS * (uint64_t)d->k.page_sz + psz);
+		w[i].raw = malloc(PIECE_PFNS * (uint64_t)d->k.page_sz + psz);
 		w[i].pages = calloc(WINDOW_PFNS, sizeof(struct mms_page));
 		w[i].ext = malloc(2 * (size_t)d->k.page_sz);
-		w[i].have = malloc(CHUNK_PFNS);
+		w[i].have = malloc(PIECE_PFNS);
 		w[i].pgok = malloc(mm_pages);
 		if (!w[i].raw || !w[i].pages || !w[i].have || !w[i].pgok ||
 		    !w[i].ext) {
