@@ -6,7 +6,12 @@ side by side in the same run with (a) a plain pread() copy of as many bytes
 as the mem_map holds (the copy limit), (b) drgn iterating the same pages,
 (c) crash `kmem -i` where it runs.  Prints figures, asserts nothing.
 
-usage: pagescan.py MMSCOPE [REPEAT [KDUMP_READ_LOOP]]
+Two figures for mmscope: the tool's (`page-types`: a fresh process, its
+first scan, counting the flags) and the library's own scan repeated in one
+process (bench/scan_loop: what an embedding debugger gets from the second
+scan on).
+
+usage: pagescan.py MMSCOPE [REPEAT [KDUMP_READ_LOOP [SCAN_LOOP]]]
 """
 import json
 import os
@@ -69,6 +74,7 @@ def main():
     mmscope = os.path.abspath(sys.argv[1])
     repeat = int(sys.argv[2]) if len(sys.argv) > 2 else 3
     loop = os.path.abspath(sys.argv[3]) if len(sys.argv) > 3 else None
+    scan_loop = os.path.abspath(sys.argv[4]) if len(sys.argv) > 4 else None
     cache = subprocess.run([os.path.join(ROOT, "fixtures", "generate"),
                             "--print-cache"], capture_output=True, text=True,
                            check=True).stdout.strip()
@@ -103,6 +109,22 @@ def main():
                       "%6.1f MB RSS" % (f, th, "s" if th > 1 else " ",
                                         statistics.median(rates) / 1e6, pages,
                                         rss / 1024), flush=True)
+                if scan_loop:
+                    p = subprocess.run([scan_loop, path, str(th),
+                                        str(20 * repeat),
+                                        os.path.join(cache, "bench-profiles")],
+                                       capture_output=True, text=True)
+                    try:
+                        n, best, med = p.stdout.split()
+                        print("  %-24s library %d thread%s %8.1f M pages/s  "
+                              "(median of %d scans in one process; best "
+                              "%.1f)" % (f, th, "s" if th > 1 else " ",
+                                         int(n) / float(med) / 1e6,
+                                         20 * repeat,
+                                         int(n) / float(best) / 1e6),
+                              flush=True)
+                    except ValueError:
+                        print("  scan_loop failed: %s" % p.stderr.strip())
             if loop and f != "vmcore.elf":
                 mm = json.loads(subprocess.run(
                     [mmscope, "memmap", "--json"] + base + [path],
