@@ -16,21 +16,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from mmstest import check, checks, failures  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GEN = os.path.join(ROOT, "fixtures", "generate")
-failures = []
-checks = 0
-
-
-def check(cond, what, out=""):
-    global checks
-    checks += 1
-    if not cond:
-        failures.append(what)
-        print("FAIL: %s\n%s" % (what, out[-2000:]), flush=True)
-    else:
-        print("ok   " + what, flush=True)
 
 
 def gen(args, env=None):
@@ -86,7 +76,7 @@ def main():
         check(rc != 0 and "small" in out and "serial" in out and not half,
               "G3 boot timeout: non-zero, config and serial log named, "
               "no summary.json", out)
-    print("%d passed, %d failed" % (checks - len(failures), len(failures)))
+    print("%d passed, %d failed" % (checks() - len(failures), len(failures)))
     return 1 if failures else 0
 
 

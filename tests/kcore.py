@@ -58,18 +58,18 @@ A kcore dir made by another mmscope build than build/tools/mmscope is
 still checked, with a note: fixtures/generate --mmscope ... redoes it.
 No kcore dir at all is a failure.
 """
-import array
 import importlib.machinery
 import importlib.util
 import json
 import os
-import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, "fixtures"))
 import truth as truthmod  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from mmstest import check, checks, elf_build_id, failures, load_kpf  # noqa: E402
 
 RUNS = ["info", "buddyinfo", "zoneinfo", "vmstat", "page-types", "kpageflags"]
 KPF = {n: i for i, n in enumerate(truthmod.KPF_NAMES)}
@@ -88,17 +88,6 @@ PROCESS_SLACK = 256
 OTHER_SLACK = 64
 BUDDY_SLACK = 1
 
-failures = []
-checks = 0
-
-
-def check(cond, what):
-    global checks
-    checks += 1
-    if not cond:
-        failures.append(what)
-        print("FAIL: " + what, flush=True)
-    return cond
 
 
 def generator():
@@ -109,22 +98,6 @@ def generator():
     mod = importlib.util.module_from_spec(spec)
     loader.exec_module(mod)
     return mod
-
-
-def elf_build_id(path):
-    out = subprocess.run(["readelf", "-n", path], capture_output=True,
-                         text=True, check=True).stdout
-    for line in out.splitlines():
-        if "Build ID:" in line:
-            return line.split("Build ID:")[1].strip()
-    return None
-
-
-def load_kpf(path):
-    a = array.array("Q")
-    with open(path, "rb") as f:
-        a.frombytes(f.read())
-    return a
 
 
 def bit_counts(words):
@@ -309,8 +282,8 @@ def main():
         except Exception as e:  # a crash of the checker is a failure
             failures.append("%s: %s: %s" % (d.name, type(e).__name__, e))
             print("FAIL: %s: %s: %s" % (d.name, type(e).__name__, e), flush=True)
-    print("%d checks on %d kcore dirs, %d failed" % (checks, len(dirs), len(failures)))
-    return 1 if failures or not checks else 0
+    print("%d checks on %d kcore dirs, %d failed" % (checks(), len(dirs), len(failures)))
+    return 1 if failures or not checks() else 0
 
 
 if __name__ == "__main__":

@@ -31,33 +31,17 @@ Rules, for every dump file of every fixture:
       the same bits as the whole scan: page-types --raw --pfn-range
       against the whole scan's kpageflags over the same pfns.
 """
-import array
 import json
 import os
 import subprocess
 import sys
 import tempfile
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from mmstest import check, checks, failures, load_kpf  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-failures = []
-checks = 0
 KPF_BUDDY, KPF_NOPAGE = 10, 20
-
-
-def check(cond, what):
-    global checks
-    checks += 1
-    if not cond:
-        failures.append(what)
-        print("FAIL: " + what, flush=True)
-
-
-def load(path):
-    a = array.array("Q")
-    with open(path, "rb") as f:
-        a.frombytes(f.read())
-    return a
 
 
 def run(mmscope, args):
@@ -113,7 +97,7 @@ def check_ranges(mmscope, name, path, mine, typeargs):
 
 def check_dir(mmscope, d, typeargs, tmp):
     summ = json.load(open(os.path.join(d, "summary.json")))
-    truth = load(os.path.join(d, "truth", "kpageflags"))
+    truth = load_kpf(os.path.join(d, "truth", "kpageflags"))
     with open(os.path.join(d, "truth", "buddyinfo")) as f:
         truth_free = buddy_pages(f.read())
     truth_buddy = sum(1 for v in truth if v >> KPF_BUDDY & 1)
@@ -140,7 +124,7 @@ def check_dir(mmscope, d, typeargs, tmp):
         name = "%s/%s" % (os.path.basename(d), f)
         out = os.path.join(tmp, "kpf")
         run(mmscope, ["kpageflags"] + typeargs + ["-o", out, path])
-        mine = load(out)
+        mine = load_kpf(out)
         check(len(mine) == len(truth), "%s: P1 %d entries, kernel %d"
               % (name, len(mine), len(truth)))
         n = min(len(mine), len(truth))
@@ -202,7 +186,7 @@ def main():
             except Exception as e:
                 failures.append("%s: %s" % (d, e))
                 print("FAIL: %s: %s" % (d, e), flush=True)
-    print("%d checks on %d fixture dirs, %d failed" % (checks, len(dirs),
+    print("%d checks on %d fixture dirs, %d failed" % (checks(), len(dirs),
                                                       len(failures)))
     return 1 if failures or not dirs else 0
 

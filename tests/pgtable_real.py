@@ -30,20 +30,12 @@ import struct
 import subprocess
 import sys
 import tempfile
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from mmstest import check, checks, failures  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 
-failures = []
-checks = 0
-
-
-def check(cond, what):
-    global checks
-    checks += 1
-    if not cond:
-        failures.append(what)
-        print("FAIL: " + what, flush=True)
 
 
 def run(args, ok=True):
@@ -220,8 +212,8 @@ def main():
                 failures.append("%s: %s" % (d, e))
                 print("FAIL: %s: %s" % (d, e), flush=True)
     print("%d checks on %d fixture dirs, %d failed" %
-          (checks, len(dirs), len(failures)))
-    return 1 if failures or not checks else 0
+          (checks(), len(dirs), len(failures)))
+    return 1 if failures or not checks() else 0
 
 
 if __name__ == "__main__":

@@ -45,17 +45,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, "fixtures"))
 import truth as truthmod  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from mmstest import check, checks, elf_build_id, failures  # noqa: E402
 
-failures = []
-checks = 0
-
-
-def check(cond, what):
-    global checks
-    checks += 1
-    if not cond:
-        failures.append(what)
-        print("FAIL: " + what, flush=True)
 
 
 def run(mmscope, args, ok=True):
@@ -65,15 +57,6 @@ def run(mmscope, args, ok=True):
         raise RuntimeError("mmscope %s failed (%d): %s" %
                            (" ".join(args), p.returncode, p.stderr.strip()))
     return p
-
-
-def elf_build_id(path):
-    out = subprocess.run(["readelf", "-n", path], capture_output=True,
-                         text=True, check=True).stdout
-    for line in out.splitlines():
-        if "Build ID:" in line:
-            return line.split("Build ID:")[1].strip()
-    return None
 
 
 def zone_key(z):
@@ -245,8 +228,8 @@ def main():
                 failures.append("%s: %s" % (d, e))
                 print("FAIL: %s: %s" % (d, e), flush=True)
     print("%d checks on %d fixture dirs, %d failed" %
-          (checks, len(dirs), len(failures)))
-    return 1 if failures or not checks else 0
+          (checks(), len(dirs), len(failures)))
+    return 1 if failures or not checks() else 0
 
 
 if __name__ == "__main__":

@@ -35,6 +35,8 @@ import os
 import subprocess
 import sys
 import tempfile
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from mmstest import check, checks, failures  # noqa: E402
 
 DUMPS = ["vmcore.elf", "vmcore.zlib.kdump", "vmcore.lzo.kdump",
          "vmcore.snappy.kdump", "vmcore.zstd.kdump", "vmcore.filtered.kdump"]
@@ -46,16 +48,6 @@ KINDS = {"loop": ("bad_link", "loop"), "wild_pointer": ("wild_pointer",),
          "wrong_order": ("wrong_order",), "not_buddy": ("not_buddy",),
          "count_mismatch": ("count_mismatch",)}
 
-failures = []
-checks = 0
-
-
-def check(cond, what):
-    global checks
-    checks += 1
-    if not cond:
-        failures.append(what)
-        print("FAIL: " + what, flush=True)
 
 
 def run(mmscope, args):
@@ -234,7 +226,7 @@ def main():
     with tempfile.TemporaryDirectory() as cache:
         for l in layouts:
             check_layout(mmscope, os.path.join(out, l), cache)
-    print("%d checks on %d layouts, %d failed" % (checks, len(layouts),
+    print("%d checks on %d layouts, %d failed" % (checks(), len(layouts),
                                                   len(failures)))
     return 1 if failures or not layouts else 0
 
