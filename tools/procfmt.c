@@ -61,6 +61,19 @@ static int each_zone(struct tool *t, bool populated_only, zone_fn fn,
 	return rc;
 }
 
+/* each_zone, as a JSON array when --json is given */
+static int zones_listed(struct tool *t, bool populated_only, zone_fn fn)
+{
+	if (t->json)
+		json_begin_array(&t->j, NULL);
+	int rc = each_zone(t, populated_only, fn, NULL);
+	if (t->json) {
+		json_end_array(&t->j);
+		json_finish(&t->j);
+	}
+	return rc;
+}
+
 /* ---- buddyinfo ------------------------------------------------------- */
 
 static int buddy_zone(struct tool *t, unsigned n, const struct mms_zone *z,
@@ -128,14 +141,7 @@ static int buddy_zone(struct tool *t, unsigned n, const struct mms_zone *z,
 
 int cmd_buddyinfo(struct tool *t)
 {
-	if (t->json)
-		json_begin_array(&t->j, NULL);
-	int rc = each_zone(t, true, buddy_zone, NULL);
-	if (t->json) {
-		json_end_array(&t->j);
-		json_finish(&t->j);
-	}
-	return rc;
+	return zones_listed(t, true, buddy_zone);
 }
 
 /* ---- pagetypeinfo ---------------------------------------------------- */
@@ -456,14 +462,7 @@ int cmd_zoneinfo(struct tool *t)
 			"give --vmlinux or --profile\n", t->path);
 		return 1;
 	}
-	if (t->json)
-		json_begin_array(&t->j, NULL);
-	int rc = each_zone(t, false, zoneinfo_zone, NULL);
-	if (t->json) {
-		json_end_array(&t->j);
-		json_finish(&t->j);
-	}
-	return rc;
+	return zones_listed(t, false, zoneinfo_zone);
 }
 
 /* ---- vmstat ---------------------------------------------------------- */
