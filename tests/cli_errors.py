@@ -3,7 +3,8 @@
 """Bad input gets a clear one-line error naming the file or field at fault,
 a non-zero exit, and never a crash: missing file, not a dump, a truncated
 dump, a flattened dump cut short, a profile of another kernel, VMCOREINFO
-alone asked for what it lacks."""
+alone asked for what it lacks, a debug file whose DWARF once hung
+libdwarf."""
 import json
 import os
 import subprocess
@@ -14,15 +15,22 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIX = os.path.join(ROOT, "fixtures", "small")
 DUMP = os.path.join(FIX, "vmcore.zlib-d31.kdump")
 PROFILE = os.path.join(FIX, "kernel.profile")
+SIBLING_LOOP = os.path.join(ROOT, "tests", "fuzz", "corpus", "dwarf",
+                            "sibling-points-at-itself.o")
 failures = 0
 cases = 0
 
 
-def expect_error(mmscope, args, needle, what):
+def expect_error(mmscope, args, needle, what, timeout=120):
     global failures, cases
     cases += 1
-    p = subprocess.run([mmscope] + args, capture_output=True, text=True,
-                       timeout=120)
+    try:
+        p = subprocess.run([mmscope] + args, capture_output=True, text=True,
+                           timeout=timeout)
+    except subprocess.TimeoutExpired:
+        failures += 1
+        print("FAIL %s: still running after %d s" % (what, timeout))
+        return
     err = p.stderr.strip()
     ok = (p.returncode == 1 and needle in err and len(err.splitlines()) == 1
           and err.startswith("mmscope: "))
@@ -100,6 +108,14 @@ def main():
                      "is not mapped (none entry)", "vtop of an unmapped page")
         expect_error(mmscope, ["ps", "--vmcoreinfo-only", DUMP],
                      "tasks need a vmlinux or a profile", "ps from VMCOREINFO")
+        # the dwarf fuzzer's timeout input: a DW_AT_sibling pointing at its
+        # own DIE kept libdwarf's dwarf_siblingof_b busy for minutes; now
+        # refused in milliseconds (lib/dwarf.c subtree_safe)
+        expect_error(mmscope, ["profile", "extract", "--vmlinux",
+                               SIBLING_LOOP, "-o",
+                               os.path.join(tmp, "loop.profile")],
+                     "corrupt DWARF", "DW_AT_sibling pointing at itself",
+                     timeout=20)
     print("%d passed, %d failed" % (cases - failures, failures))
     return 1 if failures else 0
 

@@ -795,8 +795,33 @@ def message_ok(err, path):
     return None
 
 
+def signame(n):
+    try:
+        return signal.Signals(n).name
+    except ValueError:
+        return "signal %d" % n
+
+
+def signal_note(r, sender, rc):
+    """What mms-runlimit's report says of a signal: who sent it, as far as
+    the runner could tell (see runlimit.c), or None."""
+    caught = int(r.get("caught", 0))
+    if caught:
+        return ("the runner's process group got %s %.3f s in (si_code %s, "
+                "uid %s; %s)" % (signame(caught), float(r["caught_at"]),
+                                r["sender_code"], r["sender_uid"], sender))
+    if rc < 0 and r["timedout"] != "1":
+        if r.get("group") == "own":
+            return ("not sent by the runner (it sends only SIGKILL, at the "
+                    "time limit) nor to its process group: a kill() of "
+                    "pid %s alone, or raised by mmscope" % r["pid"])
+        return "not sent by the runner (it sends only SIGKILL, at the limit)"
+    return None
+
+
 def run_limited(argv, timeout, mem_mb, asan, env, runner=None):
-    """(exit status or -signal, seconds, peak RSS KiB, stderr, timed out)"""
+    """(exit status or -signal, seconds, peak RSS KiB, stderr, timed out,
+    who signalled it or None)"""
     if runner:
         fd, rep = tempfile.mkstemp(prefix="mmscope-run-")
         os.close(fd)
@@ -808,12 +833,16 @@ def run_limited(argv, timeout, mem_mb, asan, env, runner=None):
             errf.seek(0)
             err = errf.read().decode("utf-8", "replace")
         with open(rep) as f:
-            w = f.read().split()
+            lines = f.read().splitlines()
         os.unlink(rep)
+        w = lines[0].split()
         r = dict(zip(w[0::2], w[1::2]))
         rc = -int(r["signal"]) if int(r["signal"]) else int(r["status"])
         return (rc, float(r["seconds"]), int(r["maxrss_kb"]), err,
-                r["timedout"] == "1")
+                r["timedout"] == "1",
+                signal_note(r, lines[1] if len(lines) > 1 else "", rc))
+    # without mms-runlimit (meson always passes it) there is no telling
+    # who sent a signal that ended a run
     def pre():
         os.setsid()
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
@@ -843,7 +872,7 @@ def run_limited(argv, timeout, mem_mb, asan, env, runner=None):
         p.returncode = os.waitstatus_to_exitcode(status)
         errf.seek(0)
         err = errf.read().decode("utf-8", "replace")
-    return p.returncode, secs, ru.ru_maxrss, err, timed_out
+    return p.returncode, secs, ru.ru_maxrss, err, timed_out, None
 
 
 class Runner:
@@ -888,12 +917,16 @@ class Runner:
         for cmd in case.cmds:
             argv = [self.args.mmscope, cmd, "--no-auto", "--cache-dir",
                     cache] + case.typeargs + [path]
-            rc, secs, rss, err, to = run_limited(
+            rc, secs, rss, err, to, note = run_limited(
                 argv, self.args.timeout, self.args.mem_mb, self.asan, self.env,
                 self.args.runner)
             problem = None
             if to:
                 problem = "timed out after %.1f s" % secs
+            elif rc < 0:
+                problem = "killed by %s%s" % (signame(-rc),
+                                              " -- " + note if note else "")
+                note = None
             elif rc not in (0, 1):
                 problem = "exit status %d" % rc
             elif re.search(r"Sanitizer|runtime error|failed to allocate",
@@ -906,7 +939,7 @@ class Runner:
             elif case.expect:
                 problem = "expected failure with %r, got exit 0" % case.expect
             out.append({"cmd": cmd, "rc": rc, "secs": secs, "rss_kb": rss,
-                        "problem": problem,
+                        "problem": problem, "note": note,
                         "stderr": err.strip().splitlines()[:3]})
         if made:
             os.unlink(path)
@@ -926,6 +959,13 @@ class Runner:
                          " | ".join(r["stderr"])) if r["problem"] else
                         (" -- " + r["stderr"][0]) if r["stderr"] else ""),
                         flush=True)
+            # a signal the runner caught while mmscope ended well: not
+            # mmscope's failure, but something is signalling the tests
+            for r in out:
+                if r["note"]:
+                    print("note %s [%s] %s: %s" % (case.category, r["cmd"],
+                                                   case.name, r["note"]),
+                          flush=True)
         return res
 
 
@@ -1060,6 +1100,9 @@ def main():
         "failures": [{"name": r["name"], "runs": [x for x in r["runs"]
                                                   if x["problem"]]}
                      for r in failed],
+        "signal_notes": [{"name": r["name"], "cmd": x["cmd"],
+                          "note": x["note"]}
+                         for r, x in runs if x["note"]],
     }
     print("\n%d cases, %d runs: %d handled, %d failed; worst %.2f s (%s), "
           "peak RSS %.1f MB (%s)" % (

@@ -31,7 +31,7 @@ cat "$out/fuzz.txt"
 
 echo
 echo "== corruption corpus, plain build"
-python3 tests/corrupt/make_and_check.py --mmscope build/tools/mmscope \
+/usr/bin/python3 tests/corrupt/make_and_check.py --mmscope build/tools/mmscope \
 	--synth build/tests/synth/out --runner build/tests/corrupt/mms-runlimit \
 	--summary "$out/plain.json" >"$out/plain.log" 2>&1 || true
 tail -n 17 "$out/plain.log"
@@ -48,7 +48,7 @@ grep -E '^ *[0-9]+/[0-9]+ |^(Ok|Fail|Timeout):' "$out/asan.txt"
 
 echo
 echo "== figures"
-python3 - "$out" "$fuzz_status" "$asan_status" <<'PY'
+/usr/bin/python3 - "$out" "$fuzz_status" "$asan_status" <<'PY'
 import json, os, re, sys
 out, fuzz_status, asan_status = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 rows = []
