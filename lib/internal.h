@@ -142,10 +142,12 @@ struct mms_dump {
 	unsigned *online_cpus;
 	unsigned nr_online_cpus;
 	uint64_t *cpu_offsets;         /* __per_cpu_offset[] of online cpus */
-	/* page scans: per-thread libkdumpfile clones, made once, kept until
-	 * close (freeing them hits the same 0.5.1 bug as kdump_free) */
-	kdump_ctx_t *clones[8];
-	unsigned nr_clones;
+	/* page scans of compressed dumps: a libkdumpfile context per thread,
+	 * made once, kept until close (freeing them hits the same 0.5.1 bug
+	 * as kdump_free), each with its own page bitmap */
+	kdump_ctx_t *readers[8];
+	kdump_bmp_t *reader_maps[8];
+	unsigned nr_readers;
 	struct mms_kpf_layout *kpf;    /* page flag bits, resolved once */
 	struct mms_pgtable *pt;        /* page-table walker, made on first use */
 };
@@ -184,6 +186,10 @@ mms_error *mms_memmodel_init(struct mms_dump *d);
 struct mms_memmodel;
 void mms_memmodel_free(struct mms_memmodel *mm);
 
+/* dump.c, for scans: a kdump-compressed file opened again for one
+ * thread's physical reads, and its page bitmap (NULL: none) */
+mms_error *mms_dump_reader(struct mms_dump *d, kdump_ctx_t **out,
+			   kdump_bmp_t **pagemap);
 /* dump.c, for scans: 1 in the file, 2 zero-filled tail, 0 absent */
 int mms_elf_paddr_state(const struct mms_dump *d, uint64_t paddr,
 			uint64_t *file_off, uint64_t *run_end);

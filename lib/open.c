@@ -55,8 +55,9 @@ void mms_close(mms_dump *d)
 	 * for kdump-compressed files (valgrind shows it on a bare open and
 	 * free, and after a failed open; with MALLOC_PERTURB_ it segfaults):
 	 * such contexts are left to the process's exit. */
-	for (unsigned i = 0; d->elf && i < d->nr_clones; i++)
-		kdump_free(d->clones[i]);
+	for (unsigned i = 0; i < d->nr_readers; i++)
+		if (d->reader_maps[i])
+			kdump_bmp_decref(d->reader_maps[i]);
 	if (d->kd && d->kd_freeable)
 		kdump_free(d->kd);
 	free(d->kpf);

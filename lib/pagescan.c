@@ -38,7 +38,7 @@ struct scan {
 	struct chunk *chunks;
 	uint64_t nr_chunks;
 	uint64_t next;            /* next chunk to take */
-	pthread_mutex_t lock;     /* next, bitmap queries, first error */
+	pthread_mutex_t lock;     /* next, stop, counts, translation */
 	mms_page_fn fn;
 	void *arg;
 	bool stop;
@@ -53,7 +53,8 @@ struct scan {
 struct worker {
 	struct scan *s;
 	unsigned idx;
-	kdump_ctx_t *kd;
+	kdump_ctx_t *kd;          /* compressed dumps: the thread's reader */
+	kdump_bmp_t *pagemap;     /* and its page bitmap */
 	unsigned char bmp[4096];
 	uint64_t bmp_base;
 	unsigned char *raw;       /* PIECE_PFNS struct pages */
@@ -100,11 +101,8 @@ static bool phys_present(struct worker *w, uint64_t paddr)
 	struct mms_dump *d = w->s->d;
 	if (d->elf)
 		return mms_elf_paddr_state(d, paddr, NULL, NULL) != 0;
-	pthread_mutex_lock(&w->s->lock);
-	bool ok = mms_kdump_pfn_present(d, d->pagemap, w->bmp, &w->bmp_base,
-					paddr >> d->k.page_shift);
-	pthread_mutex_unlock(&w->s->lock);
-	return ok;
+	return mms_kdump_pfn_present(d, w->pagemap, w->bmp, &w->bmp_base,
+				     paddr >> d->k.page_shift);
 }
 
 /* Reads len bytes at paddr into out. */
@@ -520,15 +518,15 @@ mms_error *mms_scan_pages(mms_dump *d, uint64_t start_pfn, uint64_t end_pfn,
 		w[i].s = &s;
 		w[i].idx = i;
 		w[i].bmp_base = UINT64_MAX;
-		if (i >= d->nr_clones) {
-			d->clones[i] = kdump_clone(d->kd, 0);
-			if (!d->clones[i]) {
-				err = mms_err_nomem();
+		/* ELF dumps are read with pread(): no context needed */
+		if (!d->elf && i >= d->nr_readers) {
+			err = mms_dump_reader(d, &d->readers[i], &d->reader_maps[i]);
+			if (err)
 				break;
-			}
-			d->nr_clones = i + 1;
+			d->nr_readers = i + 1;
 		}
-		w[i].kd = d->clones[i];
+		w[i].kd = d->elf ? NULL : d->readers[i];
+		w[i].pagemap = d->elf ? NULL : d->reader_maps[i];
 		w[i].raw = malloc(PIECE_PFNS * (uint64_t)d->k.page_sz + psz);
 		w[i].pages = calloc(WINDOW_PFNS, sizeof(struct mms_page));
 		w[i].ext = malloc(2 * (size_t)d->k.page_sz);
