@@ -44,10 +44,11 @@ struct scan {
 	bool stop;
 	mms_error *err;
 	uint64_t pages, excluded;
-	/* the dump's own translation (set up when it was opened), for the
-	 * mem_map addresses outside the direct map; under lock */
+	/* libaddrxlat on the dump's own context, for the mem_map addresses
+	 * the walker cannot translate; under lock */
 	addrxlat_ctx_t *axctx;
 	addrxlat_sys_t *axsys;
+	bool ax_failed;
 };
 
 struct worker {
@@ -65,35 +66,59 @@ struct worker {
 	pthread_t tid;
 };
 
-static mms_error *translate(struct worker *w, uint64_t vaddr, uint64_t *paddr)
+/* libaddrxlat, for what the page-table walker cannot translate; made on
+ * first use (a quarter of a millisecond), under the lock */
+static mms_error *xlat_fallback(struct scan *s, uint64_t vaddr, uint64_t *paddr)
 {
-	const struct mms_kernel *k = &w->s->d->k;
-	if (k->page_offset_base && vaddr >= k->page_offset_base &&
-	    vaddr - k->page_offset_base < (w->s->d->max_pfn << k->page_shift)) {
-		*paddr = vaddr - k->page_offset_base;
-		return NULL;
+	if (!s->axctx && !s->ax_failed &&
+	    kdump_get_addrxlat(s->d->kd, &s->axctx, &s->axsys) != KDUMP_OK) {
+		s->axctx = NULL, s->axsys = NULL;
+		s->ax_failed = true;
 	}
-	struct scan *s = w->s;
 	if (!s->axctx)
 		return mms_err(MMS_ERR_UNSUPPORTED, "no address translation "
 			       "for mem_map address 0x%llx",
 			       (unsigned long long)vaddr);
 	addrxlat_fulladdr_t fa = { .addr = vaddr, .as = ADDRXLAT_KVADDR };
-	/* one translation system, which is not safe to walk from two
-	 * threads at once (seen: a mem_map page now and then left unread
-	 * under load), reading through the dump's own context */
-	pthread_mutex_lock(&s->lock);
-	addrxlat_status st = addrxlat_fulladdr_conv(&fa, ADDRXLAT_KPHYSADDR,
-						    s->axctx, s->axsys);
-	mms_error *err = st == ADDRXLAT_OK ? NULL
-		: mms_err(MMS_ERR_NODATA, "cannot translate mem_map address "
-			  "0x%llx: %s", (unsigned long long)vaddr,
-			  addrxlat_ctx_get_err(s->axctx));
-	pthread_mutex_unlock(&s->lock);
-	if (err)
-		return err;
+	if (addrxlat_fulladdr_conv(&fa, ADDRXLAT_KPHYSADDR, s->axctx,
+				   s->axsys) != ADDRXLAT_OK)
+		return mms_err(MMS_ERR_NODATA, "cannot translate mem_map address "
+			       "0x%llx: %s", (unsigned long long)vaddr,
+			       addrxlat_ctx_get_err(s->axctx));
 	*paddr = fa.addr;
 	return NULL;
+}
+
+/* The physical address of mem_map address vaddr (page aligned) and how
+ * many bytes from it on are mapped in one piece (vmemmap: to the end of
+ * its 2 MiB page).  The walker and libaddrxlat read the dump through the
+ * dump's own context and are not safe from two threads at once (seen: a
+ * mem_map page now and then left unread under load): under the lock. */
+static mms_error *translate(struct worker *w, uint64_t vaddr, uint64_t *paddr,
+			    uint64_t *span)
+{
+	struct scan *s = w->s;
+	const struct mms_kernel *k = &s->d->k;
+	uint64_t ram = s->d->max_pfn << k->page_shift;
+	if (k->page_offset_base && vaddr >= k->page_offset_base &&
+	    vaddr - k->page_offset_base < ram) {
+		*paddr = vaddr - k->page_offset_base;
+		*span = ram - *paddr;
+		return NULL;
+	}
+	*span = (uint64_t)k->page_size;
+	pthread_mutex_lock(&s->lock);
+	struct mms_vtop_result r;
+	mms_error *err = mms_vtop(s->d, 0, vaddr, &r);
+	if (!err && r.mapped && r.page_size >= *span) {
+		*paddr = r.paddr;
+		*span = r.page_size - (vaddr & (r.page_size - 1));
+	} else {
+		mms_error_free(err);
+		err = xlat_fallback(s, vaddr, paddr);
+	}
+	pthread_mutex_unlock(&s->lock);
+	return err;
 }
 
 static bool phys_present(struct worker *w, uint64_t paddr)
@@ -135,23 +160,29 @@ static void read_chunk(struct worker *w, const struct chunk *c)
 	uint64_t npages = (c->map + bytes - base + psz - 1) / psz;
 	memset(w->pgok, 0, npages);
 	for (uint64_t j = 0; j < npages;) {
-		uint64_t vaddr = base + j * psz, paddr;
-		mms_error *err = translate(w, vaddr, &paddr);
+		uint64_t vaddr = base + j * psz, paddr, span;
+		mms_error *err = translate(w, vaddr, &paddr, &span);
 		if (err || !phys_present(w, paddr)) {
 			mms_error_free(err);
 			j++;
 			continue;
 		}
-		/* extend over mem_map pages that follow physically (vmemmap
-		 * is mapped with 2 MiB pages) */
+		/* extend over the mem_map pages that follow physically: the
+		 * rest of the mapping (vmemmap is mapped with 2 MiB pages),
+		 * then the mappings that continue it */
 		uint64_t run = 1;
 		while (j + run < npages) {
-			uint64_t np;
-			mms_error *e2 = translate(w, vaddr + run * psz, &np);
-			bool contig = !e2 && np == paddr + run * psz &&
-				      (d->elf || phys_present(w, np));
-			mms_error_free(e2);
-			if (!contig)
+			uint64_t np = paddr + run * psz;
+			if (run >= span / psz) {
+				mms_error *e2 = translate(w, vaddr + run * psz,
+							  &np, &span);
+				bool contig = !e2 && np == paddr + run * psz;
+				mms_error_free(e2);
+				if (!contig)
+					break;
+				span += run * psz;
+			}
+			if (!d->elf && !phys_present(w, np))
 				break;
 			run++;
 		}
@@ -205,7 +236,8 @@ static bool read_head(void *arg, uint64_t page_addr, unsigned char *ext)
 	uint64_t sz = (uint64_t)w->s->d->k.page_sz;
 	for (unsigned i = 0; i < 2; i++) {
 		uint64_t paddr;
-		mms_error *err = translate(w, page_addr + i * sz, &paddr);
+		uint64_t span;
+		mms_error *err = translate(w, page_addr + i * sz, &paddr, &span);
 		if (err) {
 			mms_error_free(err);
 			return false;
@@ -505,8 +537,6 @@ mms_error *mms_scan_pages(mms_dump *d, uint64_t start_pfn, uint64_t end_pfn,
 		return err;
 	}
 	qsort(s.chunks, s.nr_chunks, sizeof(*s.chunks), cmp_chunk);
-	if (kdump_get_addrxlat(d->kd, &s.axctx, &s.axsys) != KDUMP_OK)
-		s.axctx = NULL, s.axsys = NULL;
 	pthread_mutex_init(&s.lock, NULL);
 	struct worker *w = calloc(threads, sizeof(*w));
 	if (!w)
