@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,10 +39,10 @@ struct scan {
 	struct chunk *chunks;
 	uint64_t nr_chunks;
 	uint64_t next;            /* next chunk to take */
-	pthread_mutex_t lock;     /* next, stop, counts, translation */
+	pthread_mutex_t lock;     /* next, counts, translation */
 	mms_page_fn fn;
 	void *arg;
-	bool stop;
+	atomic_bool stop;         /* the callback asked to stop */
 	mms_error *err;
 	uint64_t pages, excluded;
 	/* libaddrxlat on the dump's own context, for the mem_map addresses
@@ -339,12 +340,15 @@ static void decode_window(struct worker *w, const struct chunk *c,
 	}
 }
 
-/* Hands out each run of consecutive pages of [a, b) that were read. */
-static uint64_t deliver(struct worker *w, uint64_t a, uint64_t b)
+/* Hands out each run of consecutive pages of [a, b) that were read;
+ * returns how many, and sets *reached to where it got (b, unless the
+ * scan was stopped). */
+static uint64_t deliver(struct worker *w, uint64_t a, uint64_t b,
+			uint64_t *reached)
 {
 	struct scan *s = w->s;
-	uint64_t n = 0;
-	for (uint64_t i = a; i < b;) {
+	uint64_t n = 0, i = a;
+	while (i < b && !atomic_load(&s->stop)) {
 		if (!w->have[i]) {
 			i++;
 			continue;
@@ -353,13 +357,11 @@ static uint64_t deliver(struct worker *w, uint64_t a, uint64_t b)
 		while (j < b && w->have[j])
 			j++;
 		n += j - i;
-		if (!s->stop && s->fn(s->arg, w->idx, w->pages + (i - a), j - i)) {
-			pthread_mutex_lock(&s->lock);
-			s->stop = true;
-			pthread_mutex_unlock(&s->lock);
-		}
+		if (s->fn(s->arg, w->idx, w->pages + (i - a), j - i))
+			atomic_store(&s->stop, true);
 		i = j;
 	}
+	*reached = i;
 	return n;
 }
 
@@ -399,8 +401,11 @@ static uint64_t free_block_end(struct worker *w, const struct chunk *c,
 }
 
 /* Decodes and hands out one chunk, window by window. */
+/* Returns the pages handed out; *seen grows by the pfns looked at (not
+ * all of them if the callback stopped the scan). */
 static uint64_t scan_chunk(struct worker *w, const struct chunk *c,
-			   const struct page_offsets *o, struct zone_cursor *z)
+			   const struct page_offsets *o, struct zone_cursor *z,
+			   uint64_t *seen)
 {
 	const struct mms_dump *d = w->s->d;
 	struct mms_kpf_ctx kc = {
@@ -410,10 +415,13 @@ static uint64_t scan_chunk(struct worker *w, const struct chunk *c,
 		.free_end = free_block_end(w, c, o),
 	};
 	uint64_t n = 0;
-	for (uint64_t a = 0; a < c->nr && !w->s->stop; a += WINDOW_PFNS) {
+	for (uint64_t a = 0; a < c->nr && !atomic_load(&w->s->stop);
+	     a += WINDOW_PFNS) {
 		uint64_t b = a + WINDOW_PFNS < c->nr ? a + WINDOW_PFNS : c->nr;
+		uint64_t reached;
 		decode_window(w, c, o, z, &kc, a, b);
-		n += deliver(w, a, b);
+		n += deliver(w, a, b, &reached);
+		*seen += reached - a;
 	}
 	return n;
 }
@@ -428,24 +436,24 @@ static void *worker_main(void *arg)
 	for (;;) {
 		pthread_mutex_lock(&s->lock);
 		uint64_t ci = s->next++;
-		bool stop = s->stop;
 		pthread_mutex_unlock(&s->lock);
-		if (stop || ci >= s->nr_chunks)
+		if (atomic_load(&s->stop) || ci >= s->nr_chunks)
 			break;
 		const struct chunk *c = &s->chunks[ci];
-		uint64_t n = 0, sz = (uint64_t)s->d->k.page_sz;
-		for (uint64_t off = 0; off < c->nr && !s->stop; off += PIECE_PFNS) {
+		uint64_t n = 0, seen = 0, sz = (uint64_t)s->d->k.page_sz;
+		for (uint64_t off = 0; off < c->nr && !atomic_load(&s->stop);
+		     off += PIECE_PFNS) {
 			struct chunk piece = {
 				c->start_pfn + off,
 				c->nr - off < PIECE_PFNS ? c->nr - off : PIECE_PFNS,
 				c->map + off * sz,
 			};
 			read_chunk(w, &piece);
-			n += scan_chunk(w, &piece, &o, &z);
+			n += scan_chunk(w, &piece, &o, &z, &seen);
 		}
 		pthread_mutex_lock(&s->lock);
 		s->pages += n;
-		s->excluded += c->nr - n;
+		s->excluded += seen - n;
 		pthread_mutex_unlock(&s->lock);
 	}
 	return NULL;
@@ -572,9 +580,7 @@ mms_error *mms_scan_pages(mms_dump *d, uint64_t start_pfn, uint64_t end_pfn,
 		if (pthread_create(&w[i].tid, NULL, worker_main, &w[i]) != 0) {
 			err = mms_err(MMS_ERR_IO, "cannot start scan thread: %s",
 				      strerror(errno));
-			pthread_mutex_lock(&s.lock);
-			s.stop = true;
-			pthread_mutex_unlock(&s.lock);
+			atomic_store(&s.stop, true);
 			break;
 		}
 		started++;
