@@ -18,11 +18,6 @@
 
 #include "internal.h"
 
-static bool pread_full(int fd, void *buf, size_t len, uint64_t off)
-{
-	return pread(fd, buf, len, (off_t)off) == (ssize_t)len;
-}
-
 /* Whether [off, off + len) lies inside a file of size bytes. */
 static bool in_file(uint64_t off, uint64_t len, uint64_t size)
 {
@@ -81,7 +76,7 @@ static mms_error *check_notes(int fd, const char *path, uint64_t off,
 	if (!buf)
 		return mms_err_nomem();
 	mms_error *err = NULL;
-	if (!pread_full(fd, buf, len, off))
+	if (!mms_pread_full(fd, buf, len, off))
 		err = mms_err(MMS_ERR_IO, "%s: cannot read the notes at 0x%llx",
 			      path, (unsigned long long)off);
 	for (uint64_t pos = 0; !err && pos + 12 <= len;) {
@@ -146,7 +141,7 @@ static mms_error *check_diskdump_extent(int fd, const char *path)
 	memcpy(&version, h + 8, 4);
 	uint64_t sub[4];
 	if (version < 3 || sub_hdr < 1 ||
-	    !pread_full(fd, sub, sizeof(sub), (uint64_t)block_size + 32))
+	    !mms_pread_full(fd, sub, sizeof(sub), (uint64_t)block_size + 32))
 		return NULL;
 	uint64_t size = (uint64_t)st.st_size;
 	if (sub[1] > MAX_VMCOREINFO || !in_file(sub[0], sub[1], size))
@@ -163,7 +158,7 @@ static mms_error *check_diskdump_extent(int fd, const char *path)
 	if (!vmci)
 		return mms_err_nomem();
 	mms_error *err = NULL;
-	if (!pread_full(fd, vmci, sub[1], sub[0]))
+	if (!mms_pread_full(fd, vmci, sub[1], sub[0]))
 		err = mms_err(MMS_ERR_IO, "%s: cannot read VMCOREINFO at 0x%llx",
 			      path, (unsigned long long)sub[0]);
 	if (!err)
@@ -183,7 +178,7 @@ static mms_error *check_elf_headers(int fd, const char *path)
 	struct stat st;
 	if (fstat(fd, &st) < 0)
 		return mms_err(MMS_ERR_IO, "%s: %s", path, strerror(errno));
-	if (!pread_full(fd, id, sizeof(id), 0) || memcmp(id, ELFMAG, SELFMAG))
+	if (!mms_pread_full(fd, id, sizeof(id), 0) || memcmp(id, ELFMAG, SELFMAG))
 		return NULL;
 	uint64_t size = (uint64_t)st.st_size;
 	bool is64 = id[EI_CLASS] == ELFCLASS64;
@@ -195,14 +190,14 @@ static mms_error *check_elf_headers(int fd, const char *path)
 	unsigned phentsize, shentsize;
 	if (is64) {
 		Elf64_Ehdr eh;
-		if (!pread_full(fd, &eh, sizeof(eh), 0))
+		if (!mms_pread_full(fd, &eh, sizeof(eh), 0))
 			goto short_hdr;
 		phoff = eh.e_phoff, shoff = eh.e_shoff;
 		phnum = eh.e_phnum, shnum = eh.e_shnum;
 		phentsize = eh.e_phentsize, shentsize = eh.e_shentsize;
 	} else {
 		Elf32_Ehdr eh;
-		if (!pread_full(fd, &eh, sizeof(eh), 0))
+		if (!mms_pread_full(fd, &eh, sizeof(eh), 0))
 			goto short_hdr;
 		phoff = eh.e_phoff, shoff = eh.e_shoff;
 		phnum = eh.e_phnum, shnum = eh.e_shnum;
@@ -221,12 +216,12 @@ static mms_error *check_elf_headers(int fd, const char *path)
 				       shentsize);
 		if (is64) {
 			Elf64_Shdr sh;
-			if (!pread_full(fd, &sh, sizeof(sh), shoff))
+			if (!mms_pread_full(fd, &sh, sizeof(sh), shoff))
 				goto short_hdr;
 			sh0_size = sh.sh_size, sh0_info = sh.sh_info;
 		} else {
 			Elf32_Shdr sh;
-			if (!pread_full(fd, &sh, sizeof(sh), shoff))
+			if (!mms_pread_full(fd, &sh, sizeof(sh), shoff))
 				goto short_hdr;
 			sh0_size = sh.sh_size, sh0_info = sh.sh_info;
 		}
@@ -252,13 +247,13 @@ static mms_error *check_elf_headers(int fd, const char *path)
 		uint64_t at = phoff + i * ph_size;
 		if (is64) {
 			Elf64_Phdr ph;
-			if (!pread_full(fd, &ph, sizeof(ph), at))
+			if (!mms_pread_full(fd, &ph, sizeof(ph), at))
 				goto short_hdr;
 			type = ph.p_type, off = ph.p_offset, filesz = ph.p_filesz;
 			paddr = ph.p_paddr, memsz = ph.p_memsz;
 		} else {
 			Elf32_Phdr ph;
-			if (!pread_full(fd, &ph, sizeof(ph), at))
+			if (!mms_pread_full(fd, &ph, sizeof(ph), at))
 				goto short_hdr;
 			type = ph.p_type, off = ph.p_offset, filesz = ph.p_filesz;
 			paddr = ph.p_paddr, memsz = ph.p_memsz;
