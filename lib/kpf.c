@@ -177,14 +177,34 @@ static uint64_t copied_bits(const struct mms_kpf_layout *l,
 	if (c->copied_valid && c->copied_in == flags)
 		return c->copied_out;
 	uint64_t u = 0;
-	for (unsigned c = 0; c < l->nr_copy_bytes; c++) {
-		unsigned byte = l->copy_bytes[c];
+	for (unsigned i = 0; i < l->nr_copy_bytes; i++) {
+		unsigned byte = l->copy_bytes[i];
 		u |= l->copy_table[byte][(flags >> (8 * byte)) & 0xff];
 	}
 	c->copied_valid = true;
 	c->copied_in = flags;
 	c->copied_out = u;
 	return u;
+}
+
+/* ANON and KSM from page->mapping's low bits */
+static uint64_t anon_bits(const struct mms_kpf_layout *l, uint64_t mapping)
+{
+	if (!(mapping & 1))
+		return 0;
+	/* 6.12: PAGE_MAPPING_KSM is ANON|MOVABLE, tested with a plain &:
+	 * every anonymous page shows KSM */
+	if (l->folio_style ? (mapping & 3) != 0 : (mapping & 3) == 3)
+		return 1ULL << KPF_ANON | 1ULL << KPF_KSM;
+	return 1ULL << KPF_ANON;
+}
+
+/* swap cache: PG_swapcache aliases PG_owner_priv_1 and counts only with
+ * PG_swapbacked (both on the head of a compound page) */
+static uint64_t swapcache_bit(const struct mms_kpf_layout *l, uint64_t flags)
+{
+	return bit(flags, l->pg_swapbacked) && bit(flags, l->pg_swapcache)
+		? 1ULL << KPF_SWAPCACHE : 0;
 }
 
 static uint32_t raw_type(const struct mms_kernel *k, const unsigned char *pg)
@@ -291,13 +311,7 @@ static void head_part(const struct mms_dump *d, struct mms_kpf_ctx *c,
 	}
 	if (mapped)
 		u |= 1ULL << KPF_MMAP;
-	if (mapping & 1) {
-		u |= 1ULL << KPF_ANON;
-		/* 6.12: PAGE_MAPPING_KSM is ANON|MOVABLE, tested with a plain
-		 * &: every anonymous page shows KSM */
-		if (l->folio_style ? (mapping & 3) != 0 : (mapping & 3) == 3)
-			u |= 1ULL << KPF_KSM;
-	}
+	u |= anon_bits(l, mapping);
 	if (huge)
 		u |= 1ULL << KPF_HUGE;
 	else if (l->folio_style ? second && bit(mms_get_u64(second,
@@ -311,12 +325,8 @@ static void head_part(const struct mms_dump *d, struct mms_kpf_ctx *c,
 	} else if (bit(h_flags, l->pg_slab)) {
 		u |= 1ULL << KPF_SLAB;
 	}
-	/* swap cache: PG_swapcache aliases PG_owner_priv_1 and counts only
-	 * with PG_swapbacked, both on the head */
-	if (bit(h_flags, l->pg_swapbacked) && bit(h_flags, l->pg_swapcache))
-		u |= 1ULL << KPF_SWAPCACHE;
+	u |= swapcache_bit(l, h_flags);
 	/* hwpoison: of the head for hugetlb, else per page */
-	u &= ~(1ULL << KPF_HWPOISON);
 	if (huge && bit(h_flags, l->pg_hwpoison))
 		u |= 1ULL << KPF_HWPOISON;
 	c->head_bits = u;
@@ -332,19 +342,13 @@ static uint64_t single_page(const struct mms_dump *d, struct mms_kpf_ctx *c,
 	uint64_t u = copied_bits(l, c, p->flags);
 	if (p->mapcount >= 0)
 		u |= 1ULL << KPF_MMAP;
-	if (p->mapping & 1) {
-		u |= 1ULL << KPF_ANON;
-		if (l->folio_style ? (p->mapping & 3) != 0 : (p->mapping & 3) == 3)
-			u |= 1ULL << KPF_KSM;
-	}
+	u |= anon_bits(l, p->mapping);
 	if (l->have_zero_pfn && p->pfn == l->zero_pfn)
 		u |= 1ULL << KPF_ZERO_PAGE;
 	if (l->folio_style ? has_type(l, p->page_type, l->ty_slab)
 			   : bit(p->flags, l->pg_slab))
 		u |= 1ULL << KPF_SLAB;
-	if (bit(p->flags, l->pg_swapbacked) && bit(p->flags, l->pg_swapcache))
-		u |= 1ULL << KPF_SWAPCACHE;
-	u &= ~(1ULL << KPF_HWPOISON);
+	u |= swapcache_bit(l, p->flags);
 	if (bit(p->flags, l->pg_hwpoison))
 		u |= 1ULL << KPF_HWPOISON;
 	return u;

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The page scan: every struct page of the dump, read section by section in
- * large batches (never one struct per read), in parallel.  Each thread has
- * its own libkdumpfile clone (contexts are not thread-safe); ELF dumps are
+ * large batches (never one struct per read), in parallel.  ELF dumps are
  * read with pread() straight from the file, which is what lets a scan run
- * at memory speed.  Struct pages whose memory the dump lacks are counted,
- * never read.
+ * at memory speed; compressed ones through a libkdumpfile context per
+ * thread (mms_dump_reader).  Struct pages whose memory the dump lacks are
+ * counted, never read.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -43,13 +43,7 @@ struct scan {
 	mms_page_fn fn;
 	void *arg;
 	atomic_bool stop;         /* the callback asked to stop */
-	mms_error *err;
 	uint64_t pages, excluded;
-	/* libaddrxlat on the dump's own context, for the mem_map addresses
-	 * the walker cannot translate; under lock */
-	addrxlat_ctx_t *axctx;
-	addrxlat_sys_t *axsys;
-	bool ax_failed;
 };
 
 struct worker {
@@ -66,29 +60,6 @@ struct worker {
 	unsigned char *pgok;      /* mem_map page j was read */
 	pthread_t tid;
 };
-
-/* libaddrxlat, for what the page-table walker cannot translate; made on
- * first use (a quarter of a millisecond), under the lock */
-static mms_error *xlat_fallback(struct scan *s, uint64_t vaddr, uint64_t *paddr)
-{
-	if (!s->axctx && !s->ax_failed &&
-	    kdump_get_addrxlat(s->d->kd, &s->axctx, &s->axsys) != KDUMP_OK) {
-		s->axctx = NULL, s->axsys = NULL;
-		s->ax_failed = true;
-	}
-	if (!s->axctx)
-		return mms_err(MMS_ERR_UNSUPPORTED, "no address translation "
-			       "for mem_map address 0x%llx",
-			       (unsigned long long)vaddr);
-	addrxlat_fulladdr_t fa = { .addr = vaddr, .as = ADDRXLAT_KVADDR };
-	if (addrxlat_fulladdr_conv(&fa, ADDRXLAT_KPHYSADDR, s->axctx,
-				   s->axsys) != ADDRXLAT_OK)
-		return mms_err(MMS_ERR_NODATA, "cannot translate mem_map address "
-			       "0x%llx: %s", (unsigned long long)vaddr,
-			       addrxlat_ctx_get_err(s->axctx));
-	*paddr = fa.addr;
-	return NULL;
-}
 
 /* The physical address of mem_map address vaddr (page aligned) and how
  * many bytes from it on are mapped in one piece (vmemmap: to the end of
@@ -115,8 +86,9 @@ static mms_error *translate(struct worker *w, uint64_t vaddr, uint64_t *paddr,
 		*paddr = r.paddr;
 		*span = r.page_size - (vaddr & (r.page_size - 1));
 	} else {
+		/* what the walker cannot translate: libaddrxlat */
 		mms_error_free(err);
-		err = xlat_fallback(s, vaddr, paddr);
+		err = mms_kvaddr_to_phys(s->d, vaddr, paddr);
 	}
 	pthread_mutex_unlock(&s->lock);
 	return err;
@@ -587,10 +559,6 @@ mms_error *mms_scan_pages(mms_dump *d, uint64_t start_pfn, uint64_t end_pfn,
 	}
 	for (unsigned i = 0; i < started; i++)
 		pthread_join(w[i].tid, NULL);
-	if (s.axsys)
-		addrxlat_sys_decref(s.axsys);
-	if (s.axctx)
-		addrxlat_ctx_decref(s.axctx);
 	for (unsigned i = 0; w && i < threads; i++) {
 		free(w[i].raw);
 		free(w[i].pages);
